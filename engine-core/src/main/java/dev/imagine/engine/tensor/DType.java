@@ -1,0 +1,31 @@
+package dev.imagine.engine.tensor;
+
+/**
+ * Element types of weight and activation tensors. Quantised types are stored in blocks along the
+ * innermost (row) dimension, as in GGUF.
+ */
+public enum DType {
+    F32(1, 4),
+    F16(1, 2),
+    BF16(1, 2),
+    /** GGUF Q8_0: blocks of 32 values, each an f16 scale d then 32 int8 q; value = d·q. 34 bytes a block. */
+    Q8_0(32, 34);
+
+    /** Values per block (1 for plain types). */
+    public final int blockSize;
+    /** Bytes per block. */
+    public final int blockBytes;
+
+    DType(int blockSize, int blockBytes) {
+        this.blockSize = blockSize;
+        this.blockBytes = blockBytes;
+    }
+
+    /** Bytes taken by {@code elements} values; elements must be a multiple of the block size. */
+    public long bytes(long elements) {
+        if (elements % blockSize != 0) {
+            throw new IllegalArgumentException(this + " needs a multiple of " + blockSize + " elements, got " + elements);
+        }
+        return elements / blockSize * blockBytes;
+    }
+}
