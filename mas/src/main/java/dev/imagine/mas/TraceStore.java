@@ -211,6 +211,26 @@ public final class TraceStore implements AutoCloseable {
 
     private void writePart(long index, List<TraceRow> rows) throws IOException {
         Path temp = TracePart.temp(dir, index);
+        try {
+            writeFile(temp, rows);
+        } catch (IOException | RuntimeException e) {
+            // an interrupted or failed write: no half file left behind (the next open would delete it anyway)
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // the next open deletes it
+            }
+            throw e;
+        }
+        Files.move(temp, dir.resolve(TracePart.name(index)), StandardCopyOption.ATOMIC_MOVE);
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);   // make the rename itself durable
+        } catch (IOException unsupported) {
+            // some file systems cannot fsync a directory; the rename is still atomic
+        }
+    }
+
+    private void writeFile(Path temp, List<TraceRow> rows) throws IOException {
         try (VectorSchemaRoot root = VectorSchemaRoot.create(TraceSchema.SCHEMA, allocator);
              FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
              ArrowFileWriter writer = new ArrowFileWriter(root, null, ch)) {
@@ -219,12 +239,6 @@ public final class TraceStore implements AutoCloseable {
             writer.writeBatch();
             writer.end();
             ch.force(true);
-        }
-        Files.move(temp, dir.resolve(TracePart.name(index)), StandardCopyOption.ATOMIC_MOVE);
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);   // make the rename itself durable
-        } catch (IOException unsupported) {
-            // some file systems cannot fsync a directory; the rename is still atomic
         }
     }
 
