@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 DemoCommand.class,
                 DevicesCommand.class,
+                TracesCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class ImagineMain implements Runnable {
