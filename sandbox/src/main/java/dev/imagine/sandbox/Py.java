@@ -60,6 +60,11 @@ final class Py {
         };
     }
 
+    /** Python's {@code str(v)}: strings as they are, everything else as {@link #repr}. */
+    static String str(Object v) {
+        return v instanceof String s ? s : repr(v);
+    }
+
     /** Python's {@code repr} for keys and simple values. */
     static String repr(Object v) {
         return switch (v) {
@@ -67,6 +72,20 @@ final class Py {
             case Boolean b -> b ? "True" : "False";
             case String s -> s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' + s + '"' : "'" + s.replace("'", "\\'") + "'";
             case Double d -> PyJson.floatRepr(d);
+            case List<?> l -> {
+                StringBuilder out = new StringBuilder("[");
+                for (int i = 0; i < l.size(); i++) out.append(i > 0 ? ", " : "").append(repr(l.get(i)));
+                yield out.append(']').toString();
+            }
+            case Map<?, ?> m -> {
+                StringBuilder out = new StringBuilder("{");
+                boolean first = true;
+                for (var e : m.entrySet()) {
+                    out.append(first ? "" : ", ").append(repr(e.getKey())).append(": ").append(repr(e.getValue()));
+                    first = false;
+                }
+                yield out.append('}').toString();
+            }
             default -> String.valueOf(v);
         };
     }

@@ -1,0 +1,88 @@
+package dev.imagine.sandbox;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The official TravelPlanner evaluator (evaluation/eval.py + commonsense_constraint.py +
+ * hard_constraint.py, OSU-NLP-Group/TravelPlanner HEAD da7c1d4), quirks included, as a pure function of
+ * (database, query, plan): thread-safe, no I/O, never throws on a malformed plan.
+ *
+ * <pre>{@code
+ * Evaluator evaluator = new Evaluator(Database.builtIn());
+ * Evaluation e = evaluator.evaluate(query, plan);
+ * boolean pass = e.finalPassed();
+ * }</pre>
+ */
+public final class Evaluator {
+    private final SandboxLookup lookup;
+
+    public Evaluator(Database db) {
+        this.lookup = new SandboxLookup(db);
+    }
+
+    public Database database() {
+        return lookup.db();
+    }
+
+    /** Evaluates one plan the way eval.py does, plus each check alone and the total cost. */
+    public Evaluation evaluate(Query query, Plan plan) {
+        if (!plan.delivered()) return new Evaluation(false, null, null, null, Map.of(), null, null);
+        Object raw = plan.raw();
+        CommonsenseChecks commonsense = new CommonsenseChecks(lookup, query, raw);
+        HardChecks hard = new HardChecks(lookup, query, raw);
+
+        Map<String, Outcome> perFunction = new LinkedHashMap<>();
+        for (String name : CommonsenseChecks.NAMES) perFunction.put(name, call(() -> commonsense.run(name)));
+        for (String name : HardChecks.NAMES) perFunction.put(name, call(() -> hard.run(name)));
+
+        // eval.py: the commonsense box is the 8 checks in order; the first exception aborts it
+        String error = null;
+        Map<String, Result> commonsenseBox = new LinkedHashMap<>();
+        for (String name : CommonsenseChecks.NAMES) {
+            Outcome o = perFunction.get(name);
+            if (o.error() != null) {
+                error = "commonsense: " + o.error();
+                commonsenseBox = null;
+                break;
+            }
+            commonsenseBox.put(name, o.result());
+        }
+        Map<String, Result> hardBox = null;
+        if (commonsenseBox != null && Boolean.TRUE.equals(commonsenseBox.get("is_not_absent").value())
+                && Boolean.TRUE.equals(commonsenseBox.get("is_valid_information_in_sandbox").value())) {
+            hardBox = new LinkedHashMap<>();
+            for (String name : HardChecks.NAMES) {
+                Outcome o = perFunction.get(name);
+                if (o.error() != null) {
+                    error = "hard: " + o.error();
+                    hardBox = null;
+                    break;
+                }
+                hardBox.put(name, o.result());
+            }
+        }
+        Double cost = null;
+        String costError = null;
+        try {
+            cost = hard.totalCost();
+        } catch (Py.PyError e) {
+            costError = e.getMessage();
+        }
+        return new Evaluation(true, freeze(commonsenseBox), freeze(hardBox), error,
+                Collections.unmodifiableMap(perFunction), cost, costError);
+    }
+
+    private static Map<String, Result> freeze(Map<String, Result> m) {
+        return m == null ? null : Collections.unmodifiableMap(m);
+    }
+
+    private static Outcome call(java.util.function.Supplier<Result> check) {
+        try {
+            return new Outcome(check.get(), null);
+        } catch (Py.PyError e) {
+            return new Outcome(null, e.getMessage());
+        }
+    }
+}
