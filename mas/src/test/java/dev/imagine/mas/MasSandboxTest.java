@@ -1,0 +1,86 @@
+package dev.imagine.mas;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The MAS against the real sandbox: reference information, evaluator scores, the built-in teacher end to end. */
+@Timeout(120)
+class MasSandboxTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static MasSandbox sandbox;
+    static List<MasQuery> queries;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void load(@TempDir Path dir) {
+        sandbox = MasSandbox.builtIn();
+        queries = QueryFile.read(DemoQueries.write(dir.resolve("q.jsonl")), sandbox);
+    }
+
+    @Test
+    void referenceInformationIsTheOfficialOne() throws Exception {
+        List<String> shipped = GreedyPlannerTest.lines("/dev/imagine/mas/demo/reference_information.jsonl.gz", true);
+        assertEquals(shipped.size(), queries.size());
+        for (int i = 0; i < shipped.size(); i++) assertEquals(shipped.get(i), queries.get(i).referenceInfo(), queries.get(i).id());
+    }
+
+    @Test
+    void greedyPlansPassTheEvaluatorAndMistakesDoNot() throws Exception {
+        for (MasQuery q : queries) {
+            JsonNode node = JSON.readTree(q.queryJson());
+            String plan = sandbox.correctPlan(node);
+            PlanScore score = sandbox.score(q, plan);
+            assertTrue(score.finalPass(), q.id() + " greedy plan fails: " + BuiltInTeacher.findings(score) + "\n" + plan);
+            assertEquals(score.checksPassed(), score.checksEvaluated());
+
+            var mutated = (com.fasterxml.jackson.databind.node.ArrayNode) JSON.readTree(plan);
+            String mistake = PlanMistakes.apply(mutated, new java.util.Random(q.id().hashCode()));
+            PlanScore bad = sandbox.score(q, mutated.toString());
+            assertFalse(bad.finalPass(), q.id() + ": mistake '" + mistake + "' passed the evaluator");
+            assertFalse(BuiltInTeacher.findings(bad).isEmpty());
+        }
+        PlanScore none = sandbox.score(queries.getFirst(), null);
+        assertFalse(none.delivered());
+        assertFalse(sandbox.score(queries.getFirst(), "{not json").delivered());
+    }
+
+    @Test
+    void theWholeSystemOverHttpAgainstTheBuiltInTeacher() throws Exception {
+        try (TeacherServer server = TeacherServer.start(new BuiltInTeacher(sandbox, 0.5, 11), 0);
+             TraceStore store = TraceStore.open(tmp)) {
+            var outcome = new Orchestrator(MasConfig.sameServer(server.baseUrl(), null, 4), sandbox).run(queries, store, (r, k, n) -> { });
+            assertEquals(new Orchestrator.Outcome(0, queries.size(), 0), outcome);
+        }
+        List<TraceRow> rows = TraceReader.readAll(tmp);
+        assertEquals(queries.size(), rows.size());
+        int reflected = 0;
+        for (TraceRow r : rows) {
+            assertNull(r.error(), r.error());
+            assertEquals(r.reasonerScore().finalPass() ? "No errors." : "Errors exist.", r.judge1Verdict());
+            assertTrue(r.finalScore().finalPass(), r.queryId() + ": " + r.finalPlanJson());
+            if (r.reflected()) {
+                reflected++;
+                assertTrue(r.reflection().startsWith("The plan has errors:"), r.reflection());
+            }
+            assertTrue(r.trainingText().contains(TraceAssembler.REFLECTION_MARKER));
+            assertTrue(r.trainingPrompt().contains(r.query()));
+        }
+        assertTrue(reflected > 0 && reflected < queries.size(), "some but not all reasoner plans carry mistakes: " + reflected);
+        RunSummary s = RunSummary.of(rows);
+        assertEquals(queries.size(), s.finalPlan().fin());
+    }
+}
