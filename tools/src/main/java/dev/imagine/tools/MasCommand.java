@@ -65,6 +65,8 @@ final class MasCommand implements Runnable {
         double temperature;
         @Option(names = "--max-tokens", defaultValue = "16384", description = "max_tokens of Reasoner and Reflector (default: ${DEFAULT-VALUE})")
         int maxTokens;
+        @Option(names = "--judge-max-tokens", defaultValue = "4096", description = "max_tokens of the Judges; reasoning models think before the verdict (default: ${DEFAULT-VALUE})")
+        int judgeMaxTokens;
         @Option(names = "--timeout-s", defaultValue = "600", description = "per-request timeout in seconds (default: ${DEFAULT-VALUE})")
         int timeoutSeconds;
         @Option(names = "--retries", defaultValue = "8", description = "attempts per request (default: ${DEFAULT-VALUE})")
@@ -78,11 +80,11 @@ final class MasCommand implements Runnable {
         public void run() {
             PrintStream err = System.err;
             Duration timeout = Duration.ofSeconds(timeoutSeconds);
-            Endpoint judge1 = new Endpoint(or(judgeUrl), judgeModel, apiKeyEnv, temperature, 64, timeout);
+            Endpoint judge1 = new Endpoint(or(judgeUrl), judgeModel, apiKeyEnv, temperature, judgeMaxTokens, timeout);
             MasConfig config = new MasConfig(
                     new Endpoint(or(reasonerUrl), reasonerModel, apiKeyEnv, temperature, maxTokens, timeout),
                     judge1,
-                    judge2Model == null ? judge1 : new Endpoint(or(judgeUrl), judge2Model, apiKeyEnv, temperature, 64, timeout),
+                    judge2Model == null ? judge1 : new Endpoint(or(judgeUrl), judge2Model, apiKeyEnv, temperature, judgeMaxTokens, timeout),
                     new Endpoint(or(reflectorUrl), reflectorModel, apiKeyEnv, temperature, maxTokens, timeout),
                     concurrency, maxRequests == null ? 2 * concurrency : maxRequests,
                     new RetryPolicy(attempts, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(5), 1234),
