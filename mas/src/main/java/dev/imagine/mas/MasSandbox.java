@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagine.sandbox.Database;
 import dev.imagine.sandbox.Evaluation;
 import dev.imagine.sandbox.Evaluator;
+import dev.imagine.sandbox.ExactPlanner;
 import dev.imagine.sandbox.Plan;
 import dev.imagine.sandbox.Queries;
 import dev.imagine.sandbox.Query;
@@ -17,10 +18,13 @@ import dev.imagine.sandbox.SandboxException;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The MAS's link to the TravelPlanner sandbox: reference information for queries, the official
- * evaluator's scores of plans, and (for the built-in teacher) correct plans from a {@link PlanSource}.
+ * evaluator's scores of plans, and (for the built-in teacher) correct plans from a {@link PlanSource}
+ * (the exact planner by default, see {@link ExactPlanSource}).
  *
  * <p>Usage: {@code MasSandbox s = MasSandbox.builtIn(); PlanScore score = s.score(query, planJson);}
  */
@@ -30,6 +34,7 @@ public final class MasSandbox implements QueryFile.ReferenceSource, PlanScorer, 
     private final Database db;
     private final Evaluator evaluator;
     private final PlanSource planner;
+    private final Map<String, String> plans = new ConcurrentHashMap<>();
 
     public MasSandbox(Database db, PlanSource planner) {
         this.db = db;
@@ -37,22 +42,21 @@ public final class MasSandbox implements QueryFile.ReferenceSource, PlanScorer, 
         this.planner = planner;
     }
 
-    /** The database shipped with the project and the default plan source. */
+    /** The database shipped with the project, plans from the exact planner. */
     public static MasSandbox builtIn() {
-        return new MasSandbox(Database.builtIn(), defaultPlanner());
+        Database db = Database.builtIn();
+        return new MasSandbox(db, new ExactPlanSource(new ExactPlanner(db)));
     }
 
-    /** An official {@code database/} folder and the default plan source. */
+    /** An official {@code database/} folder, plans from the exact planner. */
     public static MasSandbox load(Path databaseDir) {
-        return new MasSandbox(Database.load(databaseDir), defaultPlanner());
+        Database db = Database.load(databaseDir);
+        return new MasSandbox(db, new ExactPlanSource(new ExactPlanner(db)));
     }
 
-    /**
-     * The greedy constructor: the exact planner (planner branch) was not merged into this branch when
-     * this was written; swap it in here when it is.
-     */
-    static PlanSource defaultPlanner() {
-        return GreedyPlanner::plan;
+    /** Where the teacher's plans came from so far (the plan source's account). */
+    public String planSourceReport() {
+        return planner.toString();
     }
 
     public Database database() {
@@ -121,12 +125,15 @@ public final class MasSandbox implements QueryFile.ReferenceSource, PlanScorer, 
         return new PlanScore(e.delivered(), e.commonsensePassed(), e.hardPassed(), e.finalPassed(), passed, evaluated, details.toString());
     }
 
+    /** The plan source's plan, computed once per query (the Reasoner and the Reflector both ask). */
     @Override
     public String correctPlan(JsonNode queryNode) {
-        try {
-            return planner.plan(queryNode, JSON.readTree(referenceInfo(queryNode)));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the sandbox's reference information is not JSON", e);
-        }
+        return plans.computeIfAbsent(queryNode.toString(), key -> {
+            try {
+                return planner.plan(queryNode, JSON.readTree(referenceInfo(queryNode)));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("the sandbox's reference information is not JSON", e);
+            }
+        });
     }
 }

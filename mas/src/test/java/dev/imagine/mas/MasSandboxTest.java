@@ -39,12 +39,15 @@ class MasSandboxTest {
     }
 
     @Test
-    void greedyPlansPassTheEvaluatorAndMistakesDoNot() throws Exception {
+    void teacherAndGreedyPlansPassTheEvaluatorAndMistakesDoNot() throws Exception {
         for (MasQuery q : queries) {
             JsonNode node = JSON.readTree(q.queryJson());
+            String greedy = GreedyPlanner.plan(node, JSON.readTree(q.referenceInfo()));
+            PlanScore greedyScore = sandbox.score(q, greedy);
+            assertTrue(greedyScore.finalPass(), q.id() + " greedy plan fails: " + BuiltInTeacher.findings(greedyScore) + "\n" + greedy);
             String plan = sandbox.correctPlan(node);
             PlanScore score = sandbox.score(q, plan);
-            assertTrue(score.finalPass(), q.id() + " greedy plan fails: " + BuiltInTeacher.findings(score) + "\n" + plan);
+            assertTrue(score.finalPass(), q.id() + " teacher plan fails: " + BuiltInTeacher.findings(score) + "\n" + plan);
             assertEquals(score.checksPassed(), score.checksEvaluated());
 
             var mutated = (com.fasterxml.jackson.databind.node.ArrayNode) JSON.readTree(plan);
@@ -82,5 +85,7 @@ class MasSandboxTest {
         assertTrue(reflected > 0 && reflected < queries.size(), "some but not all reasoner plans carry mistakes: " + reflected);
         RunSummary s = RunSummary.of(rows);
         assertEquals(queries.size(), s.finalPlan().fin());
+        assertTrue(sandbox.planSourceReport().matches("plans: [1-9]\\d* from the exact planner, \\d+ from the greedy constructor"),
+                sandbox.planSourceReport());
     }
 }

@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 DemoCommand.class,
                 DevicesCommand.class,
+                EvalCommand.class,
+                RefinfoCommand.class,
                 MasCommand.class,
                 TeacherCommand.class,
                 TracesCommand.class,

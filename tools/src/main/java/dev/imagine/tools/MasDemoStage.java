@@ -40,6 +40,7 @@ final class MasDemoStage implements DemoStage {
             Orchestrator.Outcome outcome = MasCommand.Run.run(MasConfig.sameServer(teacher.baseUrl(), null, 4), sandbox, qs, traces, System.err);
             RunSummary summary = RunSummary.of(TraceReader.readAll(traces));
             summary.lines().forEach(line -> out.println("  " + line));
+            out.println("teacher " + sandbox.planSourceReport());
             out.println("traces: " + traces + " (./imagine traces show " + traces + ")");
             return String.format("%d queries, %d failed, reflection rate %.0f%%, final plans pass %d/%d",
                     outcome.done() + outcome.failed(), outcome.failed(), 100 * summary.reflectionRate(),

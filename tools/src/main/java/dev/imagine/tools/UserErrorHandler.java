@@ -2,6 +2,7 @@ package dev.imagine.tools;
 
 import dev.imagine.cuda.CudaException;
 import dev.imagine.mas.MasException;
+import dev.imagine.sandbox.SandboxException;
 import picocli.CommandLine;
 
 import java.io.FileNotFoundException;
@@ -26,6 +27,7 @@ final class UserErrorHandler implements CommandLine.IExecutionExceptionHandler {
     static boolean isUserError(Throwable e) {
         return e instanceof CudaException
                 || e instanceof MasException
+                || e instanceof SandboxException
                 || e instanceof UserError
                 || e instanceof NoSuchFileException
                 || e instanceof FileNotFoundException

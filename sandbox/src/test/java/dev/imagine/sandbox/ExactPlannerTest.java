@@ -1,0 +1,78 @@
+package dev.imagine.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ExactPlannerTest {
+    static final Database DB = Database.builtIn();
+    static final ExactPlanner PLANNER = new ExactPlanner(DB);
+    static final Evaluator EVALUATOR = new Evaluator(DB);
+
+    static List<Query> queries(String set) throws IOException {
+        return Queries.read(set + "/queries.jsonl", QueryPlanTest.resource(set + "/queries.jsonl"));
+    }
+
+    static List<Double> greedyCosts(String set) throws IOException {
+        List<Double> out = new ArrayList<>();
+        for (var line : Queries.JsonLines.read("meta", QueryPlanTest.resource(set + "/query_meta.jsonl"))) {
+            JsonNode c = line.json().get("greedy_cost");
+            out.add(c == null || c.isNull() ? null : c.asDouble());
+        }
+        return out;
+    }
+
+    /** Every plan passes all 13 constraints, and is no dearer than the golden greedy plan (same itinerary family). */
+    static void checkSet(String set) throws IOException {
+        List<Query> qs = queries(set);
+        List<Double> greedy = greedyCosts(set);
+        for (int i = 0; i < qs.size(); i++) {
+            Query q = qs.get(i);
+            PlanResult r = PLANNER.plan(q);
+            assertEquals(PlanResult.Status.FEASIBLE, r.status(), set + " query " + i + ": " + r.reason());
+            assertAllPass(q, r.plan(), set + " query " + i);
+            assertEquals(r.cost(), EVALUATOR.evaluate(q, r.plan()).totalCost(), 1e-6);
+            if (greedy.get(i) != null)
+                assertTrue(r.cost() <= greedy.get(i) + 1e-6, set + " query " + i + ": exact " + r.cost() + " > greedy " + greedy.get(i));
+        }
+    }
+
+    static void assertAllPass(Query q, Plan plan, String where) {
+        Evaluation e = EVALUATOR.evaluate(q, plan);
+        assertTrue(e.finalPassed(), where + ": " + e.commonsense() + " " + e.hard() + " " + plan.toJson());
+        for (String name : Evaluation.COMMONSENSE) assertEquals(Boolean.TRUE, e.commonsense().get(name).value(), where + " " + name);
+        for (String name : Evaluation.HARD) assertFalse(Boolean.FALSE.equals(e.hard().get(name).value()), where + " " + name);
+    }
+
+    @Test
+    void visibleQueriesGetPassingPlansNoDearerThanGreedy() throws IOException {
+        checkSet("visible");
+    }
+
+    @Test
+    void trainQueriesGetPassingPlansNoDearerThanGreedy() throws IOException {
+        checkSet("train");
+    }
+
+    @Test
+    void budgetOfOneIsProvedInfeasible() throws IOException {
+        for (Query q : queries("visible").subList(0, 30)) {
+            PlanResult feasible = PLANNER.plan(q);
+            PlanResult r = PLANNER.plan(q.withBudget(1));
+            assertEquals(PlanResult.Status.OVER_BUDGET, r.status());
+            assertTrue(r.feasiblePlan().isEmpty());
+            assertEquals(feasible.cost(), r.cost(), 1e-9, "the cheapest plan does not depend on the budget");
+            // the budget right at the optimum is feasible, one dollar less is not: the optimum is tight
+            assertEquals(PlanResult.Status.FEASIBLE, PLANNER.plan(q.withBudget((int) Math.ceil(feasible.cost()))).status());
+            if (feasible.cost() == Math.rint(feasible.cost()))
+                assertEquals(PlanResult.Status.OVER_BUDGET, PLANNER.plan(q.withBudget((int) feasible.cost() - 1)).status());
+        }
+    }
+}
