@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 DemoCommand.class,
                 DevicesCommand.class,
+                TokenizeCommand.class,
+                DetokenizeCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class ImagineMain implements Runnable {
