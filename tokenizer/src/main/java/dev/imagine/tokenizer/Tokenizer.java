@@ -1,10 +1,6 @@
 package dev.imagine.tokenizer;
 
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.text.Normalizer;
@@ -283,16 +279,9 @@ public final class Tokenizer {
         return byteStart[id + 1] - byteStart[id];
     }
 
-    /** UTF-8 to text, each maximal invalid subsequence becoming one U+FFFD (as Rust's from_utf8_lossy). */
+    /** UTF-8 to text as the reference decodes it: each maximal invalid subpart becomes one U+FFFD. */
     static String utf8Lossy(byte[] bytes, int offset, int length) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        try {
-            return decoder.decode(ByteBuffer.wrap(bytes, offset, length)).toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalStateException("a replacing decoder cannot fail", e);
-        }
+        return Utf8.decodeLossy(bytes, offset, length);
     }
 
     /** A decoder for token-by-token output that never emits half a character. Not thread-safe; one per stream. */
