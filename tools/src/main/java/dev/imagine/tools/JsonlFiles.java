@@ -32,7 +32,8 @@ final class JsonlFiles {
                     summary = job.run(reader, writer);
                 }
             }
-            System.err.printf("%s %,d lines (%,d tokens)%s%n", verb, summary.lines(), summary.tokens(), out == null ? "" : " -> " + out);
+            System.err.printf("%s %,d line%s (%,d tokens)%s%n", verb, summary.lines(), summary.lines() == 1 ? "" : "s", summary.tokens(),
+                    out == null ? "" : " -> " + out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
