@@ -3,7 +3,7 @@ for the split pattern, with \\s spelled out as Unicode White_Space) used once to
 large inputs beyond the golden files. Not run by the build (needs Python with `regex`).
   python3 tokenizer/src/test/python/independent_encoder.py < in.jsonl > py.jsonl     # {"text"} lines -> + "ids"
   ./imagine tokenize --tokenizer ../shared/qwen3-tokenizer --jsonl in.jsonl --out java.jsonl
-Result on 2025-11-22: 3,048 texts (the three bench texts, the 45 TravelPlanner reference_information lines, 3,000
+Result on 2026-11-22: 3,048 texts (the three bench texts, the 45 TravelPlanner reference_information lines, 3,000
 random ones), 608,797 tokens: identical except 3 random texts holding CJK Extension J code points, which the regex
 module (Unicode 17) calls letters and the JDK (Unicode 16) unassigned.
 """
