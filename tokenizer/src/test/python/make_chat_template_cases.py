@@ -4,6 +4,7 @@ src/test/resources/chat-template-cases.jsonl, which ChatTemplateTest compares th
 Run from tokenizer/: python3 src/test/python/make_chat_template_cases.py   (needs jinja2; not run by the build)
 """
 import json
+import random
 from jinja2.ext import loopcontrols
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -91,6 +92,33 @@ add("unicode and newlines in content", "qwen3",
     [{"role": "user", "content": "\n北京到上海 🦙\r\n  tabs\tand  spaces  \n"}, {"role": "assistant", "content": "\n\n好的。\n"}], True)
 add("chatml: two turns", "chatml", [S, U1], True)
 add("chatml: no generation prompt", "chatml", [U1, A_PLAIN], False)
+
+# seeded random conversations: roles in any order, think blocks, reasoning_content, tool calls, stray newlines
+rng = random.Random(20251122)
+PIECES = ["plan", "\n", "\n\n", " ", "<think>", "</think>", "<tool_response>", "</tool_response>", "北京", "🦙", "{\"a\": 1}", "day 1", "\t"]
+
+
+def text(max_pieces=6):
+    return "".join(rng.choice(PIECES) for _ in range(rng.randint(0, max_pieces)))
+
+
+def message():
+    role = rng.choice(["user", "user", "assistant", "assistant", "tool", "system"])
+    m = {"role": role, "content": text()}
+    if role == "user" and rng.random() < 0.2:
+        m["content"] = "<tool_response>" + text(3) + "</tool_response>"
+    if role == "assistant":
+        if rng.random() < 0.3:
+            m["reasoning_content"] = text(4)
+        if rng.random() < 0.3:
+            m["tool_calls"] = [rng.choice([CALL_DICT, CALL_STR]) for _ in range(rng.randint(1, 2))]
+    return m
+
+
+for i in range(150):
+    messages = [message() for _ in range(rng.randint(1, 7))]
+    thinking = rng.choice([None, True, False])
+    add("random conversation %d" % i, "qwen3", messages, rng.random() < 0.5, thinking, TOOLS if rng.random() < 0.2 else None)
 
 with open("src/test/resources/chat-template-cases.jsonl", "w") as out:
     for case in cases:

@@ -21,7 +21,8 @@ final class Bpe {
     private final int mask;
     /** rank → id of the merged token. */
     private final int[] mergedIds;
-    private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
+    /** piece text → its ids; null when caching is off (benchmarks of the merge loop itself). */
+    private final ConcurrentHashMap<String, int[]> cache;
 
     /**
      * @param byteToId  id of each single-byte token
@@ -32,6 +33,7 @@ final class Bpe {
     Bpe(int[] byteToId, int[] lefts, int[] rights, int[] mergedIds) {
         this.byteToId = byteToId.clone();
         this.mergedIds = mergedIds.clone();
+        this.cache = new ConcurrentHashMap<>();
         int capacity = Integer.highestOneBit(Math.max(4, lefts.length * 2 + 1)) * 2;
         keys = new long[capacity];
         ranks = new int[capacity];
@@ -43,6 +45,20 @@ final class Bpe {
             keys[slot] = key;
             ranks[slot] = r; // a pair listed twice keeps its last rank, as the reference's map does
         }
+    }
+
+    /** The same tables with caching on or off. */
+    private Bpe(Bpe tables, boolean cached) {
+        byteToId = tables.byteToId;
+        keys = tables.keys;
+        ranks = tables.ranks;
+        mask = tables.mask;
+        mergedIds = tables.mergedIds;
+        cache = cached ? new ConcurrentHashMap<>() : null;
+    }
+
+    Bpe withCache(boolean cached) {
+        return new Bpe(this, cached);
     }
 
     private static long pairKey(int left, int right) {
@@ -80,7 +96,7 @@ final class Bpe {
             out.add(byteToId[text.charAt(start)]);
             return;
         }
-        if (length > MAX_CACHED_PIECE) {
+        if (length > MAX_CACHED_PIECE || cache == null) {
             out.addAll(merge(utf8Ids(text, start, end)));
             return;
         }
@@ -95,7 +111,7 @@ final class Bpe {
     }
 
     /** The single-byte token ids of text[start, end)'s UTF-8 encoding. */
-    private int[] utf8Ids(String text, int start, int end) {
+    int[] utf8Ids(String text, int start, int end) {
         int[] ids = new int[(end - start) * 3];
         int n = 0;
         for (int i = start; i < end; i++) {
@@ -121,13 +137,52 @@ final class Bpe {
         return n == ids.length ? ids : Arrays.copyOf(ids, n);
     }
 
+    /** Pieces up to this many bytes merge by scanning (no heap, no links): most words, fastest. */
+    private static final int SCAN_LIMIT = 32;
+
+    /** Merges ids (one id per byte) by rank and returns the resulting ids. */
+    int[] merge(int[] ids) {
+        return ids.length <= SCAN_LIMIT ? mergeByScan(ids) : mergeByHeap(ids);
+    }
+
     /**
-     * Merges the symbols ids[0, n) in place and returns the result. Symbols form a linked list over
+     * For short pieces: ranks[i] holds the rank of the pair (ids[i], ids[i+1]); each round merges the
+     * lowest-ranked pair, leftmost on ties, closes the gap and re-ranks its two neighbours. O(n²) moves, but
+     * n is a word's bytes, and it needs no allocation beyond the two arrays.
+     */
+    int[] mergeByScan(int[] ids) {
+        int n = ids.length;
+        if (n < 2) return ids;
+        int[] pairRanks = new int[n - 1];
+        for (int i = 0; i + 1 < n; i++) pairRanks[i] = rankOrMax(ids[i], ids[i + 1]);
+        while (n > 1) {
+            int best = 0;
+            for (int i = 1; i < n - 1; i++) if (pairRanks[i] < pairRanks[best]) best = i;
+            int r = pairRanks[best];
+            if (r == Integer.MAX_VALUE) break;
+            // ids[best], ids[best+1] → merged at best; shift the tail left by one
+            ids[best] = mergedIds[r];
+            System.arraycopy(ids, best + 2, ids, best + 1, n - best - 2);
+            System.arraycopy(pairRanks, best + 1, pairRanks, best, n - best - 2);
+            n--;
+            if (best > 0) pairRanks[best - 1] = rankOrMax(ids[best - 1], ids[best]);
+            if (best < n - 1) pairRanks[best] = rankOrMax(ids[best], ids[best + 1]);
+        }
+        return n == ids.length ? ids : Arrays.copyOf(ids, n);
+    }
+
+    private int rankOrMax(int left, int right) {
+        int r = rank(left, right);
+        return r < 0 ? Integer.MAX_VALUE : r;
+    }
+
+    /**
+     * For long pieces, as the reference does it: symbols form a linked list over
      * positions (a merge keeps the left position, kills the right one); candidate merges sit in a min-heap
      * of (rank << 32 | position), so the lowest rank pops first and, on equal rank, the leftmost.
      * A popped entry is stale when its pair no longer has that rank (a neighbour merged meanwhile).
      */
-    int[] merge(int[] ids) {
+    int[] mergeByHeap(int[] ids) {
         int n = ids.length;
         if (n < 2) return ids;
         int[] prev = new int[n];

@@ -1,7 +1,6 @@
 package dev.imagine.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -191,7 +190,9 @@ public final class ChatTemplate {
         private static String read() {
             try (InputStream in = ChatTemplate.class.getResourceAsStream("/dev/imagine/tokenizer/qwen3/tokenizer_config.json")) {
                 if (in == null) throw new IllegalStateException("bundled qwen3/tokenizer_config.json is missing from the build");
-                return new ObjectMapper().readTree(in).get("chat_template").asText().strip();
+                var p = PlainJson.FACTORY.createParser(in);
+                p.nextToken();
+                return ((String) PlainJson.get(PlainJson.read(p), "chat_template")).strip();
             } catch (IOException e) {
                 throw new IllegalStateException("bundled qwen3/tokenizer_config.json is unreadable", e);
             }

@@ -49,9 +49,11 @@ final class GgufTokenizer {
                 default -> throw new TokenizerException(source + ": token " + id + " has unknown tokenizer.ggml.token_type " + tokenTypes[id]);
             }
         }
-        List<String[]> pairs = new ArrayList<>(merges.size());
+        MergeList pairs = new MergeList();
         for (int r = 0; r < merges.size(); r++) {
-            pairs.add(TokenizerJsonReader.splitMerge(merges.get(r), source + ": tokenizer.ggml.merges[" + r + "]"));
+            String[] pair = TokenizerJsonReader.splitMerge(merges.get(r));
+            if (pair == null) throw TokenizerJsonReader.badMerge(source + ": tokenizer.ggml.merges[" + r + "]", merges.get(r));
+            pairs.add(vocab, pair[0], pair[1], source + ": tokenizer.ggml.merges");
         }
         ChatTemplate template = null;
         String problem = source + " has no tokenizer.chat_template";

@@ -1,7 +1,5 @@
 package dev.imagine.tokenizer;
 
-import java.util.Arrays;
-
 /**
  * Decodes token by token for streamed output. A token can end inside a UTF-8 character (Chinese text,
  * emoji); those bytes wait until the character completes, so every piece returned is whole text and the
@@ -27,11 +25,9 @@ public final class StreamingDecoder {
 
     /** Adds one token; returns the text that is now complete (often "", never half a character). */
     public String push(int id) {
-        byte[] bytes = tokenizer.bytesOfId(id, skipSpecialTokens);
-        if (bytes == null || bytes.length == 0) return "";
-        if (size + bytes.length > pending.length) pending = Arrays.copyOf(pending, Math.max(pending.length * 2, size + bytes.length));
-        System.arraycopy(bytes, 0, pending, size, bytes.length);
-        size += bytes.length;
+        if (!tokenizer.decodes(id, skipSpecialTokens)) return "";
+        pending = tokenizer.appendBytes(id, pending, size);
+        size += tokenizer.byteLength(id);
         int cut = completePrefix(pending, size);
         if (cut == 0) return "";
         String text = Tokenizer.utf8Lossy(pending, 0, cut);

@@ -1,10 +1,6 @@
 package dev.imagine.tokenizer;
 
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.text.Normalizer;
@@ -33,11 +29,13 @@ public final class Tokenizer {
     private final int vocabSize;
     /** id → its token as the vocabulary writes it (byte-level chars, or an added token's content); null in gaps. */
     private final String[] tokens;
-    /** id → the bytes it decodes to; null in gaps. */
-    private final byte[][] tokenBytes;
+    /** What each id decodes to: bytes[byteStart[id], byteStart[id + 1]) (empty in gaps). One array, not 151k small ones. */
+    private final byte[] bytes;
+    private final int[] byteStart;
     /** id → whether it is a special added token (dropped by {@code decode(ids, true)}). */
     private final boolean[] special;
-    private final Map<String, Integer> ids;
+    private final Map<String, Integer> vocab;
+    private final Map<String, Integer> addedIds = new HashMap<>();
     private final List<AddedToken> addedTokens;
     private final AddedTokenMatcher addedMatcher;
     private final Bpe bpe;
@@ -54,28 +52,24 @@ public final class Tokenizer {
     /**
      * Builds a tokenizer from its parts (what the readers of tokenizer.json and GGUF produce).
      *
-     * @param vocab        byte-level token string → id (the BPE model's vocabulary)
-     * @param merges       merge pairs by rank, each {left, right} in byte-level chars
-     * @param addedTokens  tokens matched whole in raw text; their ids may extend past the vocabulary
-     * @param specialIds   bos/eos/pad ids (-1 for none)
-     * @param chatTemplate the chat template, or null
+     * @param vocab               byte-level token string → id (the BPE model's vocabulary); kept, not copied
+     * @param merges              merges by rank, as ids of this vocabulary
+     * @param addedTokens         tokens matched whole in raw text; their ids may extend past the vocabulary
+     * @param specialIds          bos/eos/pad ids (-1 for none)
+     * @param chatTemplate        the chat template, or null
      * @param chatTemplateProblem why there is none (when chatTemplate is null)
-     * @param source       names the origin in error messages (a file path)
+     * @param source              names the origin in error messages (a file path)
      */
-    Tokenizer(Map<String, Integer> vocab, List<String[]> merges, List<AddedToken> addedTokens,
+    Tokenizer(Map<String, Integer> vocab, MergeList merges, List<AddedToken> addedTokens,
               SpecialTokenIds specialIds, ChatTemplate chatTemplate, String chatTemplateProblem, String source) {
         int maxId = -1;
         for (int id : vocab.values()) {
             if (id < 0) throw new TokenizerException(source + ": negative token id " + id + " in the vocabulary");
             maxId = Math.max(maxId, id);
         }
-        for (AddedToken t : addedTokens) {
-            if (t.id() < 0) throw new TokenizerException(source + ": added token '" + t.content() + "' has negative id " + t.id());
-            maxId = Math.max(maxId, t.id());
-        }
+        for (AddedToken t : addedTokens) maxId = Math.max(maxId, t.id());
         vocabSize = maxId + 1;
         tokens = new String[vocabSize];
-        tokenBytes = new byte[vocabSize][];
         special = new boolean[vocabSize];
         for (Map.Entry<String, Integer> e : vocab.entrySet()) {
             int id = e.getValue();
@@ -83,18 +77,29 @@ public final class Tokenizer {
                 throw new TokenizerException(source + ": tokens '" + tokens[id] + "' and '" + e.getKey() + "' share id " + id);
             }
             tokens[id] = e.getKey();
-            tokenBytes[id] = bytesOf(e.getKey());
         }
-        Map<String, Integer> allIds = new HashMap<>(vocab);
+        this.vocab = Collections.unmodifiableMap(vocab);
         for (AddedToken t : addedTokens) {
+            if (t.id() < 0) throw new TokenizerException(source + ": added token '" + t.content() + "' has negative id " + t.id());
             tokens[t.id()] = t.content();
-            tokenBytes[t.id()] = bytesOf(t.content());
             special[t.id()] = t.special();
-            allIds.put(t.content(), t.id());
+            addedIds.put(t.content(), t.id());
         }
-        ids = Collections.unmodifiableMap(allIds);
         this.addedTokens = List.copyOf(addedTokens);
         addedMatcher = new AddedTokenMatcher(this.addedTokens);
+
+        // decoding table: a token's chars are byte stand-ins (one byte each); else, like the reference, its UTF-8
+        byteStart = new int[vocabSize + 1];
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream(vocabSize * 8);
+        for (int id = 0; id < vocabSize; id++) {
+            byteStart[id] = all.size();
+            String token = tokens[id];
+            if (token == null) continue;
+            byte[] b = ByteLevel.toBytes(token);
+            all.writeBytes(b != null ? b : token.getBytes(StandardCharsets.UTF_8));
+        }
+        byteStart[vocabSize] = all.size();
+        bytes = all.toByteArray();
 
         int[] byteToId = new int[256];
         for (int b = 0; b < 256; b++) {
@@ -105,14 +110,7 @@ public final class Tokenizer {
             }
             byteToId[b] = id;
         }
-        int[] lefts = new int[merges.size()], rights = new int[merges.size()], merged = new int[merges.size()];
-        for (int r = 0; r < merges.size(); r++) {
-            String[] pair = merges.get(r);
-            lefts[r] = vocabId(vocab, pair[0], source, r);
-            rights[r] = vocabId(vocab, pair[1], source, r);
-            merged[r] = vocabId(vocab, pair[0] + pair[1], source, r);
-        }
-        bpe = new Bpe(byteToId, lefts, rights, merged);
+        bpe = new Bpe(byteToId, merges.lefts(), merges.rights(), merges.merged());
         for (int id : new int[]{specialIds.bos(), specialIds.eos(), specialIds.pad()}) {
             if (id >= vocabSize || (id >= 0 && tokens[id] == null)) {
                 throw new TokenizerException(source + ": special token id " + id + " names no token");
@@ -123,16 +121,29 @@ public final class Tokenizer {
         this.chatTemplateProblem = chatTemplateProblem;
     }
 
-    private static int vocabId(Map<String, Integer> vocab, String token, String source, int rank) {
-        Integer id = vocab.get(token);
-        if (id == null) throw new TokenizerException(source + ": merge " + rank + " uses '" + token + "', which is not in the vocabulary");
-        return id;
+    /** A copy sharing every table, with its own BPE (and cache setting). */
+    private Tokenizer(Tokenizer from, Bpe bpe) {
+        vocabSize = from.vocabSize;
+        tokens = from.tokens;
+        bytes = from.bytes;
+        byteStart = from.byteStart;
+        special = from.special;
+        vocab = from.vocab;
+        addedIds.putAll(from.addedIds);
+        addedTokens = from.addedTokens;
+        addedMatcher = from.addedMatcher;
+        this.bpe = bpe;
+        specialIds = from.specialIds;
+        chatTemplate = from.chatTemplate;
+        chatTemplateProblem = from.chatTemplateProblem;
     }
 
-    /** What a token decodes to: its byte-level chars as bytes, or (like the reference) its UTF-8 when a char is no stand-in. */
-    private static byte[] bytesOf(String token) {
-        byte[] bytes = ByteLevel.toBytes(token);
-        return bytes != null ? bytes : token.getBytes(StandardCharsets.UTF_8);
+    /**
+     * This tokenizer with its per-piece BPE cache on (a fresh, empty one) or off. Results are the same; the
+     * cache only saves work on repeated words. For benchmarks: {@code tok.withPieceCache(false).encode(text)}.
+     */
+    public Tokenizer withPieceCache(boolean cached) {
+        return new Tokenizer(this, bpe.withCache(cached));
     }
 
     // ---- loading ----
@@ -244,36 +255,42 @@ public final class Tokenizer {
      * token are skipped, as the reference does.
      */
     public String decode(int[] ids, boolean skipSpecialTokens) {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(ids.length * 4);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(ids.length * 4);
         for (int id : ids) {
-            byte[] b = bytesOfId(id, skipSpecialTokens);
-            if (b != null) bytes.writeBytes(b);
+            if (decodes(id, skipSpecialTokens)) out.write(bytes, byteStart[id], byteStart[id + 1] - byteStart[id]);
         }
-        return utf8Lossy(bytes.toByteArray(), 0, bytes.size());
+        return utf8Lossy(out.toByteArray(), 0, out.size());
     }
 
-    /** The bytes id decodes to, or null for an id that names no token (or a special one being skipped). */
-    byte[] bytesOfId(int id, boolean skipSpecialTokens) {
-        if (id < 0 || id >= vocabSize) return null;
-        if (skipSpecialTokens && special[id]) return null;
-        return tokenBytes[id];
+    /** Whether id decodes to anything: it names a token, and not a special one being skipped. */
+    boolean decodes(int id, boolean skipSpecialTokens) {
+        return id >= 0 && id < vocabSize && tokens[id] != null && !(skipSpecialTokens && special[id]);
     }
 
-    /** UTF-8 to text, each maximal invalid subsequence becoming one U+FFFD (as Rust's from_utf8_lossy). */
+    /** Copies the bytes of id (which {@link #decodes}) into out at size; returns out, or a larger copy when it was too small. */
+    byte[] appendBytes(int id, byte[] out, int size) {
+        int length = byteStart[id + 1] - byteStart[id];
+        if (size + length > out.length) out = java.util.Arrays.copyOf(out, Math.max(out.length * 2, size + length));
+        System.arraycopy(bytes, byteStart[id], out, size, length);
+        return out;
+    }
+
+    int byteLength(int id) {
+        return byteStart[id + 1] - byteStart[id];
+    }
+
+    /** UTF-8 to text as the reference decodes it: each maximal invalid subpart becomes one U+FFFD. */
     static String utf8Lossy(byte[] bytes, int offset, int length) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        try {
-            return decoder.decode(ByteBuffer.wrap(bytes, offset, length)).toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalStateException("a replacing decoder cannot fail", e);
-        }
+        return Utf8.decodeLossy(bytes, offset, length);
     }
 
     /** A decoder for token-by-token output that never emits half a character. Not thread-safe; one per stream. */
     public StreamingDecoder streamingDecoder(boolean skipSpecialTokens) {
         return new StreamingDecoder(this, skipSpecialTokens);
+    }
+
+    Bpe bpe() {
+        return bpe;
     }
 
     // ---- vocabulary ----
@@ -285,7 +302,7 @@ public final class Tokenizer {
 
     /** The id of a token written as the vocabulary writes it (byte-level chars, e.g. "Ġthe"), or of an added token. */
     public OptionalInt tokenId(String token) {
-        Integer id = ids.get(token);
+        Integer id = addedIds.containsKey(token) ? addedIds.get(token) : vocab.get(token);
         return id == null ? OptionalInt.empty() : OptionalInt.of(id);
     }
 

@@ -1,10 +1,8 @@
 package dev.imagine.tokenizer;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,14 +15,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads Hugging Face {@code tokenizer.json} (streaming: the 11 MB Qwen3 file loads in well under a second) and
- * {@code tokenizer_config.json}. Accepts what the Qwen2/Qwen3 family uses and names anything else it meets:
- * a BPE model over byte-level tokens, NFC (or no) normaliser, the Qwen2 Split regex followed by ByteLevel,
- * a ByteLevel decoder.
+ * Reads Hugging Face {@code tokenizer.json} (streaming: the 11 MB Qwen3 file loads in well under a second)
+ * and {@code tokenizer_config.json}. Accepts what the Qwen2/Qwen3 family uses and names anything else it
+ * meets: a BPE model over byte-level tokens, NFC (or no) normaliser, the Qwen2 Split regex followed by
+ * ByteLevel, a ByteLevel decoder.
  */
 final class TokenizerJsonReader {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private TokenizerJsonReader() {
     }
 
@@ -49,11 +45,10 @@ final class TokenizerJsonReader {
 
     static Tokenizer read(InputStream json, String jsonName, InputStream config, String configName) {
         Parts parts;
-        try (JsonParser p = JSON.getFactory().createParser(json)) {
+        try (JsonParser p = PlainJson.FACTORY.createParser(json)) {
             parts = readTokenizerJson(p, jsonName);
-        } catch (JsonProcessingException e) {
-            throw new TokenizerException(jsonName + ": malformed JSON at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
+        } catch (JsonParseException e) {
+            throw malformed(jsonName, e);
         } catch (IOException e) {
             throw new TokenizerException("cannot read " + jsonName + ": " + e.getMessage(), e);
         }
@@ -61,21 +56,21 @@ final class TokenizerJsonReader {
         ChatTemplate template = null;
         String templateProblem = "no tokenizer_config.json was read, so there is no chat template";
         if (config != null) {
-            JsonNode c;
-            try {
-                c = JSON.readTree(config);
-            } catch (JsonProcessingException e) {
-                throw new TokenizerException(configName + ": malformed JSON at line " + e.getLocation().getLineNr()
-                        + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
+            Object c;
+            try (JsonParser p = PlainJson.FACTORY.createParser(config)) {
+                p.nextToken();
+                c = PlainJson.read(p);
+            } catch (JsonParseException e) {
+                throw malformed(configName, e);
             } catch (IOException e) {
                 throw new TokenizerException("cannot read " + configName + ": " + e.getMessage(), e);
             }
-            if (c == null || !c.isObject()) throw new TokenizerException(configName + ": expected a JSON object");
-            Map<String, Integer> ids = new HashMap<>(parts.vocab);
+            if (!(c instanceof Map)) throw new TokenizerException(configName + ": expected a JSON object");
+            Map<String, Integer> ids = new HashMap<>();
             for (AddedToken t : parts.added) ids.put(t.content(), t.id());
             specialIds = new Tokenizer.SpecialTokenIds(
-                    specialId(c, "bos_token", ids, configName), specialId(c, "eos_token", ids, configName),
-                    specialId(c, "pad_token", ids, configName));
+                    specialId(c, "bos_token", parts.vocab, ids, configName), specialId(c, "eos_token", parts.vocab, ids, configName),
+                    specialId(c, "pad_token", parts.vocab, ids, configName));
             String source = chatTemplateSource(c, configName);
             templateProblem = configName + " has no chat_template";
             if (source != null) {
@@ -89,14 +84,21 @@ final class TokenizerJsonReader {
         return new Tokenizer(parts.vocab, parts.merges, parts.added, specialIds, template, templateProblem, jsonName);
     }
 
+    private static TokenizerException malformed(String name, JsonParseException e) {
+        return new TokenizerException(name + ": malformed JSON at line " + e.getLocation().getLineNr()
+                + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
+    }
+
     /** What tokenizer.json holds that the tokenizer needs. */
-    private record Parts(Map<String, Integer> vocab, List<String[]> merges, List<AddedToken> added) {
+    private record Parts(Map<String, Integer> vocab, MergeList merges, List<AddedToken> added) {
     }
 
     private static Parts readTokenizerJson(JsonParser p, String name) throws IOException {
-        expect(p, JsonToken.START_OBJECT, name, "the top level");
+        p.nextToken();
+        expectCurrent(p, JsonToken.START_OBJECT, name, "the top level");
         Map<String, Integer> vocab = null;
-        List<String[]> merges = null;
+        MergeList merges = null;
+        List<String[]> pendingMerges = null; // merges listed before the vocabulary: resolved once it is read
         List<AddedToken> added = new ArrayList<>();
         boolean sawModel = false;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -111,20 +113,29 @@ final class TokenizerJsonReader {
                         p.nextToken();
                         switch (modelField) {
                             case "vocab" -> vocab = readVocab(p, name);
-                            case "merges" -> merges = readMerges(p, name);
-                            default -> checkModelOption(modelField, p.readValueAsTree(), name);
+                            case "merges" -> {
+                                if (vocab != null) merges = readMerges(p, name, vocab);
+                                else pendingMerges = readMergePairs(p, name);
+                            }
+                            default -> checkModelOption(modelField, PlainJson.read(p), name);
                         }
                     }
                 }
-                case "added_tokens" -> added = readAddedTokens(p.readValueAsTree(), name);
-                case "normalizer" -> checkNormalizer(p.readValueAsTree(), name);
-                case "pre_tokenizer" -> checkPreTokenizer(p.readValueAsTree(), name);
-                case "decoder" -> checkByteLevel(p.readValueAsTree(), name, "decoder", true);
+                case "added_tokens" -> added = readAddedTokens(PlainJson.read(p), name);
+                case "normalizer" -> checkNormalizer(PlainJson.read(p), name);
+                case "pre_tokenizer" -> checkPreTokenizer(PlainJson.read(p), name);
+                case "decoder" -> checkByteLevel(PlainJson.read(p), name, "decoder", true);
                 default -> p.skipChildren(); // version, truncation, padding, post_processor: no effect on encode/decode
             }
         }
         if (!sawModel) throw new TokenizerException(name + ": no \"model\" field");
         if (vocab == null) throw new TokenizerException(name + ": model has no \"vocab\"");
+        if (pendingMerges != null) {
+            merges = new MergeList();
+            for (int r = 0; r < pendingMerges.size(); r++) {
+                merges.add(vocab, pendingMerges.get(r)[0], pendingMerges.get(r)[1], name + ": model.merges");
+            }
+        }
         if (merges == null) throw new TokenizerException(name + ": model has no \"merges\"");
         return new Parts(vocab, merges, added);
     }
@@ -144,55 +155,72 @@ final class TokenizerJsonReader {
         return vocab;
     }
 
-    /** Merges as "left right" strings (older files) or ["left", "right"] pairs (newer ones). */
-    private static List<String[]> readMerges(JsonParser p, String name) throws IOException {
-        expectCurrent(p, JsonToken.START_ARRAY, name, "model.merges");
-        List<String[]> merges = new ArrayList<>(1 << 18);
-        JsonToken t;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            int rank = merges.size();
-            if (t == JsonToken.VALUE_STRING) {
-                merges.add(splitMerge(p.getText(), name + ": model.merges[" + rank + "]"));
-            } else if (t == JsonToken.START_ARRAY) {
-                String[] pair = new String[2];
-                int k = 0;
-                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                    if (t != JsonToken.VALUE_STRING || k == 2) {
-                        throw new TokenizerException(name + ": model.merges[" + rank + "] is not a pair of strings");
-                    }
-                    pair[k++] = p.getText();
-                }
-                if (k != 2) throw new TokenizerException(name + ": model.merges[" + rank + "] is not a pair of strings");
-                merges.add(pair);
-            } else {
-                throw new TokenizerException(name + ": model.merges[" + rank + "] is neither \"a b\" nor [\"a\", \"b\"]");
-            }
-        }
+    /** Receives merges in rank order. */
+    private interface MergeSink {
+        void accept(String left, String right);
+    }
+
+    private static MergeList readMerges(JsonParser p, String name, Map<String, Integer> vocab) throws IOException {
+        MergeList merges = new MergeList();
+        String where = name + ": model.merges";
+        readMergePairs(p, name, (left, right) -> merges.add(vocab, left, right, where));
         return merges;
     }
 
-    /** "left right" → {left, right}; both parts non-empty and exactly one space, as the reference requires. */
-    static String[] splitMerge(String merge, String where) {
-        int space = merge.indexOf(' ');
-        if (space <= 0 || space == merge.length() - 1 || merge.indexOf(' ', space + 1) >= 0) {
-            throw new TokenizerException(where + ": merge \"" + merge + "\" is not two tokens separated by one space");
+    private static List<String[]> readMergePairs(JsonParser p, String name) throws IOException {
+        List<String[]> pairs = new ArrayList<>();
+        readMergePairs(p, name, (left, right) -> pairs.add(new String[]{left, right}));
+        return pairs;
+    }
+
+    /** The merges array: "left right" strings (older files) or ["left", "right"] pairs (newer ones). */
+    private static void readMergePairs(JsonParser p, String name, MergeSink sink) throws IOException {
+        expectCurrent(p, JsonToken.START_ARRAY, name, "model.merges");
+        JsonToken t;
+        for (int rank = 0; (t = p.nextToken()) != JsonToken.END_ARRAY; rank++) {
+            if (t == JsonToken.VALUE_STRING) {
+                String[] pair = splitMerge(p.getText());
+                if (pair == null) throw badMerge(name + ": model.merges[" + rank + "]", p.getText());
+                sink.accept(pair[0], pair[1]);
+                continue;
+            }
+            if (t != JsonToken.START_ARRAY || p.nextToken() != JsonToken.VALUE_STRING) {
+                throw new TokenizerException(name + ": model.merges[" + rank + "] is neither \"a b\" nor [\"a\", \"b\"]");
+            }
+            String left = p.getText();
+            if (p.nextToken() != JsonToken.VALUE_STRING) throw new TokenizerException(name + ": model.merges[" + rank + "] is not a pair of strings");
+            String right = p.getText();
+            if (p.nextToken() != JsonToken.END_ARRAY) throw new TokenizerException(name + ": model.merges[" + rank + "] is not a pair of strings");
+            sink.accept(left, right);
         }
+    }
+
+    /** "left right" → {left, right}, or null unless both parts are non-empty and one space apart, as the reference requires. */
+    static String[] splitMerge(String merge) {
+        int space = merge.indexOf(' ');
+        if (space <= 0 || space == merge.length() - 1 || merge.indexOf(' ', space + 1) >= 0) return null;
         return new String[]{merge.substring(0, space), merge.substring(space + 1)};
     }
 
-    private static void checkModelOption(String field, JsonNode value, String name) {
+    static TokenizerException badMerge(String where, String merge) {
+        return new TokenizerException(where + ": merge \"" + merge + "\" is not two tokens separated by one space");
+    }
+
+    private static void checkModelOption(String field, Object value, String name) {
         switch (field) {
             case "type" -> {
-                if (!value.asText().equals("BPE")) throw new TokenizerException(name + ": model.type is \"" + value.asText() + "\"; only BPE is supported");
+                if (!"BPE".equals(value)) throw new TokenizerException(name + ": model.type is \"" + value + "\"; only BPE is supported");
             }
             case "dropout" -> {
-                if (!value.isNull() && value.asDouble() != 0) throw new TokenizerException(name + ": model.dropout " + value + " is not supported (deterministic BPE only)");
+                if (value != null && !(value instanceof Number n && n.doubleValue() == 0)) {
+                    throw new TokenizerException(name + ": model.dropout " + value + " is not supported (deterministic BPE only)");
+                }
             }
             case "continuing_subword_prefix", "end_of_word_suffix" -> {
-                if (!value.isNull() && !value.asText().isEmpty()) throw new TokenizerException(name + ": model." + field + " \"" + value.asText() + "\" is not supported");
+                if (value != null && !"".equals(value)) throw new TokenizerException(name + ": model." + field + " \"" + value + "\" is not supported");
             }
             case "byte_fallback", "ignore_merges" -> {
-                if (value.asBoolean(false)) throw new TokenizerException(name + ": model." + field + "=true is not supported");
+                if (Boolean.TRUE.equals(value)) throw new TokenizerException(name + ": model." + field + "=true is not supported");
             }
             default -> {
                 // unk_token, fuse_unk: byte-level BPE never produces an unknown token
@@ -200,87 +228,84 @@ final class TokenizerJsonReader {
         }
     }
 
-    private static List<AddedToken> readAddedTokens(JsonNode array, String name) {
-        if (!array.isArray()) throw new TokenizerException(name + ": added_tokens is not an array");
+    private static List<AddedToken> readAddedTokens(Object array, String name) {
+        if (!(array instanceof List<?> list)) throw new TokenizerException(name + ": added_tokens is not an array");
         List<AddedToken> added = new ArrayList<>();
-        for (int i = 0; i < array.size(); i++) {
-            JsonNode t = array.get(i);
+        for (int i = 0; i < list.size(); i++) {
+            Object t = list.get(i);
             String where = name + ": added_tokens[" + i + "]";
-            if (!t.path("id").isInt() || !t.path("content").isTextual() || t.path("content").asText().isEmpty()) {
-                throw new TokenizerException(where + " needs an integer \"id\" and a non-empty string \"content\"");
+            String content = PlainJson.string(t, "content", "");
+            if (!(PlainJson.get(t, "id") instanceof Long id) || id < 0 || id > Integer.MAX_VALUE || content.isEmpty()) {
+                throw new TokenizerException(where + " needs a non-negative integer \"id\" and a non-empty string \"content\"");
             }
             for (String option : List.of("lstrip", "rstrip", "single_word")) {
-                if (t.path(option).asBoolean(false)) {
-                    throw new TokenizerException(where + " (\"" + t.get("content").asText() + "\") sets " + option + "=true, which is not supported");
+                if (PlainJson.bool(t, option, false)) {
+                    throw new TokenizerException(where + " (\"" + content + "\") sets " + option + "=true, which is not supported");
                 }
             }
             // "normalized": true asks to match after normalisation; NFC leaves the ASCII contents of this
             // family's added tokens unchanged, so matching them in raw text finds the same tokens.
-            added.add(new AddedToken(t.get("id").asInt(), t.get("content").asText(), t.path("special").asBoolean(false)));
+            added.add(new AddedToken(id.intValue(), content, PlainJson.bool(t, "special", false)));
         }
         return added;
     }
 
-    private static void checkNormalizer(JsonNode n, String name) {
-        if (n.isNull()) return;
-        if (!n.path("type").asText().equals("NFC")) {
-            throw new TokenizerException(name + ": normalizer " + n + " is not supported (only NFC or none)");
+    private static void checkNormalizer(Object n, String name) {
+        if (n == null) return;
+        if (!"NFC".equals(PlainJson.get(n, "type"))) {
+            throw new TokenizerException(name + ": normalizer " + PlainJson.abbreviate(n) + " is not supported (only NFC or none)");
         }
     }
 
     /** Sequence[Split(Qwen2 regex, Isolated), ByteLevel(use_regex=false)]: the Qwen2/Qwen3 pre-tokenizer. */
-    private static void checkPreTokenizer(JsonNode n, String name) {
+    private static void checkPreTokenizer(Object n, String name) {
         String unsupported = name + ": pre_tokenizer is not the Qwen2/Qwen3 one (Split with the Qwen2 regex, then ByteLevel without regex): ";
-        if (!n.path("type").asText().equals("Sequence") || n.path("pretokenizers").size() != 2) {
-            throw new TokenizerException(unsupported + "expected a Sequence of two, found " + abbreviate(n));
+        if (!"Sequence".equals(PlainJson.get(n, "type")) || !(PlainJson.get(n, "pretokenizers") instanceof List<?> steps) || steps.size() != 2) {
+            throw new TokenizerException(unsupported + "expected a Sequence of two, found " + PlainJson.abbreviate(n));
         }
-        JsonNode split = n.get("pretokenizers").get(0);
-        String regex = split.path("pattern").path("Regex").asText("");
-        if (!split.path("type").asText().equals("Split") || !regex.equals(PieceSplitter.QWEN2_PATTERN)
-                || !split.path("behavior").asText().equals("Isolated") || split.path("invert").asBoolean(false)) {
-            throw new TokenizerException(unsupported + "pretokenizers[0] is " + abbreviate(split));
+        Object split = steps.get(0);
+        String regex = PlainJson.string(PlainJson.get(split, "pattern"), "Regex", "");
+        if (!"Split".equals(PlainJson.get(split, "type")) || !regex.equals(PieceSplitter.QWEN2_PATTERN)
+                || !"Isolated".equals(PlainJson.get(split, "behavior")) || PlainJson.bool(split, "invert", false)) {
+            throw new TokenizerException(unsupported + "pretokenizers[0] is " + PlainJson.abbreviate(split));
         }
-        checkByteLevel(n.get("pretokenizers").get(1), name, "pre_tokenizer.pretokenizers[1]", false);
+        checkByteLevel(steps.get(1), name, "pre_tokenizer.pretokenizers[1]", false);
     }
 
-    private static void checkByteLevel(JsonNode n, String name, String field, boolean mayUseRegex) {
-        if (n.isNull()) return;
-        if (!n.path("type").asText().equals("ByteLevel")) throw new TokenizerException(name + ": " + field + " " + abbreviate(n) + " is not supported (ByteLevel only)");
-        if (n.path("add_prefix_space").asBoolean(false)) throw new TokenizerException(name + ": " + field + ".add_prefix_space=true is not supported");
-        if (!mayUseRegex && n.path("use_regex").asBoolean(true)) throw new TokenizerException(name + ": " + field + ".use_regex must be false (the Split step already splits)");
-    }
-
-    private static String abbreviate(JsonNode n) {
-        String s = n.toString();
-        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    private static void checkByteLevel(Object n, String name, String field, boolean mayUseRegex) {
+        if (n == null) return;
+        if (!"ByteLevel".equals(PlainJson.get(n, "type"))) {
+            throw new TokenizerException(name + ": " + field + " " + PlainJson.abbreviate(n) + " is not supported (ByteLevel only)");
+        }
+        if (PlainJson.bool(n, "add_prefix_space", false)) throw new TokenizerException(name + ": " + field + ".add_prefix_space=true is not supported");
+        if (!mayUseRegex && PlainJson.bool(n, "use_regex", true)) {
+            throw new TokenizerException(name + ": " + field + ".use_regex must be false (the Split step already splits)");
+        }
     }
 
     /** A special token's id from tokenizer_config.json: the field is null, a string, or {"content": ...}. */
-    private static int specialId(JsonNode config, String field, Map<String, Integer> ids, String name) {
-        JsonNode v = config.path(field);
-        if (v.isMissingNode() || v.isNull()) return -1;
-        String content = v.isTextual() ? v.asText() : v.path("content").asText(null);
+    private static int specialId(Object config, String field, Map<String, Integer> vocab, Map<String, Integer> added, String name) {
+        Object v = PlainJson.get(config, field);
+        if (v == null) return -1;
+        String content = v instanceof String s ? s : PlainJson.string(v, "content", null);
         if (content == null) throw new TokenizerException(name + ": " + field + " is neither a string nor {\"content\": ...}");
-        Integer id = ids.get(content);
+        Integer id = added.containsKey(content) ? added.get(content) : vocab.get(content);
         if (id == null) throw new TokenizerException(name + ": " + field + " \"" + content + "\" is not a token of the tokenizer");
         return id;
     }
 
     /** The chat template source: a string, or a list of {name, template} where "default" is the one used. */
-    private static String chatTemplateSource(JsonNode config, String name) {
-        JsonNode t = config.path("chat_template");
-        if (t.isMissingNode() || t.isNull()) return null;
-        if (t.isTextual()) return t.asText();
-        if (t.isArray()) {
-            for (JsonNode named : t) if (named.path("name").asText().equals("default")) return named.path("template").asText();
+    private static String chatTemplateSource(Object config, String name) {
+        Object t = PlainJson.get(config, "chat_template");
+        if (t == null) return null;
+        if (t instanceof String s) return s;
+        if (t instanceof List<?> named) {
+            for (Object entry : named) {
+                if ("default".equals(PlainJson.get(entry, "name")) && PlainJson.get(entry, "template") instanceof String s) return s;
+            }
             throw new TokenizerException(name + ": chat_template is a list without a \"default\" entry");
         }
         throw new TokenizerException(name + ": chat_template is neither a string nor a list");
-    }
-
-    private static void expect(JsonParser p, JsonToken token, String name, String where) throws IOException {
-        p.nextToken();
-        expectCurrent(p, token, name, where);
     }
 
     private static void expectCurrent(JsonParser p, JsonToken token, String name, String where) {

@@ -86,6 +86,13 @@ class GoldenEncodingTest {
     }
 
     @Test
+    void withoutThePieceCacheToo() throws IOException {
+        Tokenizer uncached = QWEN3.withPieceCache(false);
+        assertAllMatch(uncached, qwen3Cases(), "qwen3-cases.jsonl (no cache)");
+        assertAllMatch(uncached, hfQwen2Cases(), "hf-qwen2 (no cache)");
+    }
+
+    @Test
     void goldenIdsDecodeToTheNormalisedText() throws IOException {
         for (Case c : qwen3Cases()) assertEquals(Tokenizer.nfc(c.text()), QWEN3.decode(c.ids()), quote(c.text()));
     }

@@ -22,7 +22,7 @@ final class DemoCommand implements Runnable {
 
     /** The stages that exist, in pipeline order. */
     static List<DemoStage> stages() {
-        return List.of(new SystemCheckStage(), new SandboxEvalStage(), new MasDemoStage());
+        return List.of(new SystemCheckStage(), new TokenizerStage(), new SandboxEvalStage(), new MasDemoStage());
     }
 
     /** Pipeline stages not built yet, each with the issue that adds it. */

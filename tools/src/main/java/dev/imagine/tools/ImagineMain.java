@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
                 MasCommand.class,
                 TeacherCommand.class,
                 TracesCommand.class,
+                TokenizeCommand.class,
+                DetokenizeCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class ImagineMain implements Runnable {

@@ -3,6 +3,7 @@ package dev.imagine.tools;
 import dev.imagine.cuda.CudaException;
 import dev.imagine.mas.MasException;
 import dev.imagine.sandbox.SandboxException;
+import dev.imagine.tokenizer.TokenizerException;
 import picocli.CommandLine;
 
 import java.io.FileNotFoundException;
@@ -28,6 +29,7 @@ final class UserErrorHandler implements CommandLine.IExecutionExceptionHandler {
         return e instanceof CudaException
                 || e instanceof MasException
                 || e instanceof SandboxException
+                || e instanceof TokenizerException
                 || e instanceof UserError
                 || e instanceof NoSuchFileException
                 || e instanceof FileNotFoundException
