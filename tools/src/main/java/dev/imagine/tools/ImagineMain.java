@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
                 DevicesCommand.class,
                 EvalCommand.class,
                 RefinfoCommand.class,
+                QueriesCommand.class,
+                PlanCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class ImagineMain implements Runnable {
