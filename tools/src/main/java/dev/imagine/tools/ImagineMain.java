@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
                 DevicesCommand.class,
                 EvalCommand.class,
                 RefinfoCommand.class,
+                QueriesCommand.class,
+                PlanCommand.class,
                 MasCommand.class,
                 TeacherCommand.class,
                 TracesCommand.class,
