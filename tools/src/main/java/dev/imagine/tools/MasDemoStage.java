@@ -1,7 +1,6 @@
 package dev.imagine.tools;
 
 import dev.imagine.mas.BuiltInTeacher;
-import dev.imagine.mas.DemoQueries;
 import dev.imagine.mas.MasConfig;
 import dev.imagine.mas.MasQuery;
 import dev.imagine.mas.MasSandbox;
@@ -10,6 +9,8 @@ import dev.imagine.mas.QueryFile;
 import dev.imagine.mas.RunSummary;
 import dev.imagine.mas.TeacherServer;
 import dev.imagine.mas.TraceReader;
+import dev.imagine.sandbox.GeneratedQuery;
+import dev.imagine.sandbox.QueryGenerator;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,7 +20,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Demo stage: the built-in queries through the multi-agent system, over HTTP against the built-in teacher
+ * Demo stage: new queries from the sandbox's generator through the multi-agent system, over HTTP against the built-in teacher
  * on a loopback port, traces to Arrow files, then the run's summary.
  */
 final class MasDemoStage implements DemoStage {
@@ -30,13 +31,18 @@ final class MasDemoStage implements DemoStage {
 
     @Override
     public String run(Path workDir, PrintStream out) throws IOException, InterruptedException {
-        Path queries = DemoQueries.write(workDir.resolve("mas-queries.jsonl"));
         Path traces = workDir.resolve("mas-traces");
         clear(traces);   // the demo shows a whole run, not a resumed one
         MasSandbox sandbox = MasSandbox.builtIn();
+        long start = System.nanoTime();
+        // New queries (IMAGINE stage 1): 9 = each level with 3, 5 and 7 days, unlike the train/visible ones.
+        List<GeneratedQuery> generated = new QueryGenerator(sandbox.database(), 20260522).generate(9, QueryGenerator.goldenQueries());
+        Path queries = workDir.resolve("mas-queries.jsonl");
+        Files.write(queries, generated.stream().map(GeneratedQuery::toJson).toList());
+        out.printf("generated %d queries in %.1f s -> %s%n", generated.size(), (System.nanoTime() - start) / 1e9, queries);
         List<MasQuery> qs = QueryFile.read(queries, sandbox);
         try (TeacherServer teacher = TeacherServer.start(new BuiltInTeacher(sandbox, 0.5, 1), 0)) {
-            out.println("built-in teacher at " + teacher.baseUrl() + "; " + qs.size() + " queries from " + queries);
+            out.println("built-in teacher at " + teacher.baseUrl());
             Orchestrator.Outcome outcome = MasCommand.Run.run(MasConfig.sameServer(teacher.baseUrl(), null, 4), sandbox, qs, traces, System.err);
             RunSummary summary = RunSummary.of(TraceReader.readAll(traces));
             summary.lines().forEach(line -> out.println("  " + line));
