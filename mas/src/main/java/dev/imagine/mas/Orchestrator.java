@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -70,6 +71,8 @@ public final class Orchestrator {
                 running.add(pool.submit(() -> {
                     try {
                         TraceRow row = process(q, client, pool);
+                        // Aborted while finishing: the row may carry an error caused by the abort; drop it, the next run redoes the query.
+                        if (Thread.currentThread().isInterrupted()) throw new InterruptedException("run aborted");
                         store.append(row);
                         if (!row.done()) failed.incrementAndGet();
                         listener.finished(row, finished.incrementAndGet(), todo.size());
@@ -162,6 +165,8 @@ public final class Orchestrator {
             w.trainingPrompt = text.prompt();
             w.trainingText = text.full();
             return w.row(null);
+        } catch (RejectedExecutionException e) {   // the pool was shut down: the run is being aborted
+            throw new InterruptedException("run aborted");
         } catch (MasException | IllegalStateException | IllegalArgumentException e) {
             return w.row(w.stage + ": " + e.getMessage());
         } catch (RuntimeException e) {   // a bug somewhere must not take the other queries down
