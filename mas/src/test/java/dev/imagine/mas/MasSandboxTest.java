@@ -88,4 +88,41 @@ class MasSandboxTest {
         assertTrue(sandbox.planSourceReport().matches("plans: [1-9]\\d* from the exact planner, \\d+ from the greedy constructor"),
                 sandbox.planSourceReport());
     }
+
+    @Test
+    void faultsBetweenMasAndTeacherDoNotChangeTheTraces() throws Exception {
+        Path direct = tmp.resolve("direct");
+        Path faulty = tmp.resolve("faulty");
+        try (TeacherServer teacher = TeacherServer.start(new BuiltInTeacher(sandbox, 0.5, 5), 0);
+             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+             // a proxy in front of the teacher that fails about a third of the requests (seeded)
+             FaultyServer proxy = new FaultyServer(OrchestratorTest::randomFault, body -> {
+                 try {
+                     return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(teacher.baseUrl() + "/chat/completions"))
+                             .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                             java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                 } catch (Exception e) {
+                     throw new IllegalStateException(e);
+                 }
+             })) {
+            try (TraceStore store = TraceStore.open(direct)) {
+                new Orchestrator(MasConfig.sameServer(teacher.baseUrl(), null, 4), sandbox).run(queries, store, (r, k, n) -> { });
+            }
+            try (TraceStore store = TraceStore.open(faulty)) {
+                var outcome = new Orchestrator(MasConfig.sameServer(proxy.base(), null, 4).withRetry(OrchestratorTest.FAST), sandbox)
+                        .run(queries, store, (r, k, n) -> { });
+                assertEquals(new Orchestrator.Outcome(0, queries.size(), 0), outcome);
+            }
+            assertTrue(proxy.requests.get() > queries.size() * 3, "faults caused retries: " + proxy.requests.get() + " requests");
+        }
+        List<TraceRow> a = OrchestratorTest.sortedNormalized(direct);
+        List<TraceRow> b = OrchestratorTest.sortedNormalized(faulty);
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            // the proxy reports the model it was asked for, like the teacher; only latencies and attempts differ
+            assertEquals(a.get(i), b.get(i), a.get(i).queryId());
+        }
+        assertTrue(TraceReader.readAll(faulty).stream().anyMatch(r -> r.reasoner().attempts() > 1 || r.judge1().attempts() > 1
+                || r.judge2().attempts() > 1), "some calls needed retries");
+    }
 }
