@@ -107,6 +107,10 @@ final class MasCommand implements Runnable {
                 ProgressBar bar = new ProgressBar(err, "mas");
                 int[] failed = {0};
                 Orchestrator.Outcome outcome;
+                // Ctrl-C ends the JVM without unwinding: say what is kept and how to go on.
+                Thread onSignal = new Thread(() -> err.println("\nmas: stopped; every finished query is saved in " + out
+                        + " (the ones in flight are not); run the same command again to resume"));
+                Runtime.getRuntime().addShutdownHook(onSignal);
                 try {
                     outcome = new Orchestrator(config, sandbox).run(qs, store, (row, k, n) -> {
                         synchronized (failed) {
@@ -119,6 +123,7 @@ final class MasCommand implements Runnable {
                     throw new UserError("interrupted; finished queries are saved in " + out + ", re-run to resume");
                 } finally {
                     bar.finish();
+                    Runtime.getRuntime().removeShutdownHook(onSignal);
                 }
                 err.printf("mas: %d done, %d failed, %d skipped (already in %s)%n", outcome.done(), outcome.failed(), outcome.skipped(), out);
                 return outcome;
