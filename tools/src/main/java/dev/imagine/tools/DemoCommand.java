@@ -22,12 +22,11 @@ final class DemoCommand implements Runnable {
 
     /** The stages that exist, in pipeline order. */
     static List<DemoStage> stages() {
-        return List.of(new SystemCheckStage(), new SandboxEvalStage());
+        return List.of(new SystemCheckStage(), new SandboxEvalStage(), new TravelPlannerGenerationStage());
     }
 
     /** Pipeline stages not built yet, each with the issue that adds it. */
     static final List<String> STILL_TO_COME = List.of(
-            "new-query generation + exact planner (TravelPlanner sandbox)",
             "teacher multi-agent system over HTTP -> Arrow traces",
             "Qwen3 engine: load, generate",
             "SFT on traces, then GRPO with group rollouts",
