@@ -55,9 +55,8 @@ final class CommonsenseChecks {
     }
 
     /** {@code extract_from_to(text)}: raises TypeError for a non-string; {null, null} if no "from A to B". */
-    static String[] fromTo(Object text) {
-        String[] ft = OfficialText.fromTo(Py.reString(text));
-        return ft == null ? new String[]{null, null} : ft;
+    static String[] fromTo(SandboxLookup lookup, Object text) {
+        return lookup.fromTo(Py.reString(text));
     }
 
     /** {@code extract_before_parenthesis(s)}: raises TypeError for None. */
@@ -66,8 +65,8 @@ final class CommonsenseChecks {
     }
 
     /** {@code get_valid_name_city(info)}: raises TypeError for a non-string. */
-    static String[] nameCity(Object info) {
-        return OfficialText.nameCity(Py.reString(info));
+    static String[] nameCity(SandboxLookup lookup, Object info) {
+        return lookup.nameCity(Py.reString(info));
     }
 
     /** {@code x and x != '-'} for a plan field. */
@@ -102,7 +101,7 @@ final class CommonsenseChecks {
         for (int i = 0; i < n; i++) {
             Object cityValue = Py.getItem(day(plan, i), "current_city");
             if (Py.contains(cityValue, "from")) {
-                String[] ft = fromTo(cityValue);
+                String[] ft = fromTo(lookup, cityValue);
                 String city1 = beforeParenthesis(ft[0]), city2 = beforeParenthesis(ft[1]);
                 if (i == 0 && !city1.equals(q.org())) return Result.fail("The first day's city should be " + q.org() + ".");
                 cities.add(city1);
@@ -195,7 +194,7 @@ final class CommonsenseChecks {
                 i++;
             }
             if ("-".equals(value) || "".equals(value)) continue;
-            String[] nc = nameCity(value);
+            String[] nc = nameCity(lookup, value);
             SandboxLookup.Match<Accommodation> m = lookup.accommodation(nc[0], nc[1]);
             if (m.count() == 1 && count < m.first().minimumNights())
                 return Result.fail("The accommodation " + Py.str(value) + " do not obey the minumum nights rule.");
@@ -236,7 +235,7 @@ final class CommonsenseChecks {
             // the loops below then run over (README quirk 1)
             List<String> cities;
             if (Py.contains(currentCity, "from")) {
-                String[] ft = fromTo(currentCity);
+                String[] ft = fromTo(lookup, currentCity);
                 cities = List.of(beforeParenthesis(ft[0]), beforeParenthesis(ft[1]));
             } else {
                 cities = characters(beforeParenthesis(currentCity));
@@ -282,8 +281,8 @@ final class CommonsenseChecks {
             Object unit = day(plan, i);
             Object value = Py.getItem(unit, "transportation");
             if (filled(value)) {
-                String[] ft = fromTo(value);
-                if (ft[0] == null || ft[1] == null) ft = fromTo(Py.getItem(unit, "current_city"));
+                String[] ft = fromTo(lookup, value);
+                if (ft[0] == null || ft[1] == null) ft = fromTo(lookup, Py.getItem(unit, "current_city"));
                 String lower = lower(value);
                 if (lower.contains("flight number")) {
                     if (ft[0] == null || ft[1] == null)
@@ -308,19 +307,19 @@ final class CommonsenseChecks {
             }
             for (String meal : new String[]{"breakfast", "lunch", "dinner"}) {
                 if (!hasFilled(unit, meal)) continue;
-                String[] nc = nameCity(Py.getItem(unit, meal));
+                String[] nc = nameCity(lookup, Py.getItem(unit, meal));
                 if (lookup.restaurant(nc[0], nc[1]).count() < 1)
                     return Result.fail("The " + meal + " in day " + (i + 1) + " is invalid in the sandbox.");
             }
             if (hasFilled(unit, "attraction")) {
                 for (String attraction : attractionsOf(Py.getItem(unit, "attraction"))) {
-                    String[] nc = OfficialText.nameCity(attraction);
+                    String[] nc = lookup.nameCity(attraction);
                     if (lookup.attraction(nc[0], nc[1]).count() < 1)
                         return Result.fail("The attraction " + attraction + " in day " + (i + 1) + " is invalid in the sandbox.");
                 }
             }
             if (hasFilled(unit, "accommodation")) {
-                String[] nc = nameCity(Py.getItem(unit, "accommodation"));
+                String[] nc = nameCity(lookup, Py.getItem(unit, "accommodation"));
                 if (lookup.accommodation(nc[0], nc[1]).count() < 1)
                     return Result.fail("The accommodation in day " + (i + 1) + " is invalid in the sandbox.");
             }
@@ -356,7 +355,7 @@ final class CommonsenseChecks {
         for (int i = 0; i < n; i++) {
             Object cityValue = Py.getItem(day(plan, i), "current_city");
             if (Py.contains(cityValue, "from")) {
-                String[] ft = fromTo(cityValue);
+                String[] ft = fromTo(lookup, cityValue);
                 String city1 = beforeParenthesis(ft[0]), city2 = beforeParenthesis(ft[1]);
                 if (i == 0 && !city1.equals(q.org())) return false;
                 cities.add(city1);

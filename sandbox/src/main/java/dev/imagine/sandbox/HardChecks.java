@@ -36,13 +36,29 @@ final class HardChecks {
             case "valid_room_rule" -> roomRule();
             case "valid_transportation" -> transportation();
             case "valid_room_type" -> roomType();
-            case "valid_cost" -> new Result(totalCost() <= q.budget(), null);
+            case "valid_cost" -> new Result(totalCost() <= q.budget(), null);   // raises like get_total_cost
             default -> throw new IllegalArgumentException(name);
         };
     }
 
-    /** {@code get_total_cost}: flights × people, cars × ceil(people / 5 or 4), meals × people, rooms × ceil(people / occupancy). */
+    private Double cost;
+    private Py.PyError costError;
+
+    /** {@code get_total_cost} (computed once per plan: valid_cost and the reported cost share it). */
     double totalCost() {
+        if (cost == null && costError == null) {
+            try {
+                cost = computeTotalCost();
+            } catch (Py.PyError e) {
+                costError = e;
+            }
+        }
+        if (costError != null) throw costError;
+        return cost;
+    }
+
+    /** Flights × people, cars × ceil(people / 5 or 4), meals × people, rooms × ceil(people / occupancy). */
+    private double computeTotalCost() {
         double total = 0;
         int people = q.peopleNumber();
         int n = dayCount(q, plan);
@@ -50,8 +66,8 @@ final class HardChecks {
             Object unit = day(plan, i);
             Object value = Py.getItem(unit, "transportation");
             if (filled(value)) {
-                String[] ft = fromTo(value);
-                if (ft[0] == null || ft[1] == null) ft = fromTo(Py.getItem(unit, "current_city"));
+                String[] ft = fromTo(lookup, value);
+                if (ft[0] == null || ft[1] == null) ft = fromTo(lookup, Py.getItem(unit, "current_city"));
                 if (ft[0] != null && ft[1] != null) {
                     String lower = lower(value);
                     if (lower.contains("flight number")) {
@@ -68,13 +84,13 @@ final class HardChecks {
             for (String meal : new String[]{"breakfast", "lunch", "dinner"}) {
                 Object meal_ = Py.getItem(unit, meal);
                 if (!filled(meal_)) continue;
-                String[] nc = nameCity(meal_);
+                String[] nc = nameCity(lookup, meal_);
                 SandboxLookup.Match<Restaurant> m = lookup.restaurant(nc[0], nc[1]);
                 if (m.count() > 0) total += m.first().averageCost() * people;
             }
             Object stay = Py.getItem(unit, "accommodation");
             if (filled(stay)) {
-                String[] nc = nameCity(stay);
+                String[] nc = nameCity(lookup, stay);
                 SandboxLookup.Match<Accommodation> m = lookup.accommodation(nc[0], nc[1]);
                 if (m.count() > 0)
                     total += m.first().price() * Math.ceil(people * 1.0 / m.first().maximumOccupancy());
@@ -90,7 +106,7 @@ final class HardChecks {
         for (int i = 0; i < n; i++) {
             Object stay = Py.getItem(day(plan, i), "accommodation");
             if (!filled(stay)) continue;
-            String[] nc = nameCity(stay);
+            String[] nc = nameCity(lookup, stay);
             SandboxLookup.Match<Accommodation> m = lookup.accommodation(nc[0], nc[1]);
             if (m.count() > 0 && Query.HOUSE_RULES.contains(rule) && m.first().houseRules().contains("No " + rule))
                 return Result.fail("The house rule should be " + rule + ".");
@@ -108,7 +124,7 @@ final class HardChecks {
             for (String meal : new String[]{"breakfast", "lunch", "dinner"}) {
                 Object value = Py.getItem(unit, meal);
                 if (!filled(value)) continue;
-                String[] nc = nameCity(value);
+                String[] nc = nameCity(lookup, value);
                 if (nc[1].equals(q.org())) break;   // the official `continue` leaves the day's loop body: later meals are skipped
                 SandboxLookup.Match<Restaurant> m = lookup.restaurant(nc[0], nc[1]);
                 if (m.count() > 0)
@@ -142,7 +158,7 @@ final class HardChecks {
         for (int i = 0; i < n; i++) {
             Object stay = Py.getItem(day(plan, i), "accommodation");
             if (!filled(stay)) continue;
-            String[] nc = nameCity(stay);
+            String[] nc = nameCity(lookup, stay);
             SandboxLookup.Match<Accommodation> m = lookup.accommodation(nc[0], nc[1]);
             if (m.count() == 0) continue;
             String room = m.first().roomType();

@@ -7,16 +7,24 @@ import java.util.regex.Pattern;
 
 /**
  * The official evaluator's text helpers (utils/func.py, commonsense_constraint.py), with Python's regex
- * semantics: {@code .} and {@code $} only know '\n' (UNIX_LINES), {@code \w} and {@code \s} are Unicode.
+ * semantics: {@code .} and {@code $} only know '\n' (UNIX_LINES), {@code \w} and {@code \s} are Python's Unicode classes.
  */
 final class OfficialText {
     private OfficialText() {
     }
 
-    private static final int FLAGS = Pattern.UNIX_LINES | Pattern.UNICODE_CHARACTER_CLASS;
+    // Python's \s and \w for str patterns, spelled out: Java's UNICODE_CHARACTER_CLASS flag is close but slow
+    private static final String SPACE_CHARS = "\\t\\n\\x0B\\f\\r \\x1C-\\x1F\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000";
+    private static final String S = "[" + SPACE_CHARS + "]";
+    private static final String W = "[\\p{L}\\p{N}_]";
+    private static final int FLAGS = Pattern.UNIX_LINES;
     private static final Pattern BEFORE_PARENTHESIS = Pattern.compile("^(.*?)\\([^)]*\\)", FLAGS);
-    private static final Pattern FROM_TO = Pattern.compile("from\\s+(.+?)\\s+to\\s+([^,]+)(?=[,\\s]|$)", FLAGS);
-    private static final Pattern NAME_CITY = Pattern.compile("(.*?),\\s*([^,]+)(\\(\\w[\\w\\s]*\\))?$", FLAGS);
+    /** {@code from\s+(.+?)\s+to\s+([^,]+)(?=[,\s]|$)} */
+    private static final Pattern FROM_TO = Pattern.compile(
+            "from" + S + "+(.+?)" + S + "+to" + S + "+([^,]+)(?=[," + SPACE_CHARS + "]|$)", FLAGS);
+    /** {@code (.*?),\s*([^,]+)(\(\w[\w\s]*\))?$} */
+    private static final Pattern NAME_CITY = Pattern.compile(
+            "(.*?)," + S + "*([^,]+)(\\(" + W + "[\\p{L}\\p{N}_" + SPACE_CHARS + "]*\\))?$", FLAGS);
 
     /** {@code extract_before_parenthesis}: the text before the first "(...)", or the whole text. */
     static String beforeParenthesis(String s) {

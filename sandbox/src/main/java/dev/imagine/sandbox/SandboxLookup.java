@@ -17,9 +17,16 @@ final class SandboxLookup {
 
     private static final int CACHE_LIMIT = 200_000;
     private final Database db;
-    private final Map<String, Match<Restaurant>> restaurants = new ConcurrentHashMap<>();
-    private final Map<String, Match<Accommodation>> accommodations = new ConcurrentHashMap<>();
-    private final Map<String, Match<Attraction>> attractions = new ConcurrentHashMap<>();
+    private record Key(String name, String city) {
+    }
+
+    private static final String[] NONE = {null, null};
+    private final Map<Key, Match<Restaurant>> restaurants = new ConcurrentHashMap<>();
+    private final Map<Key, Match<Accommodation>> accommodations = new ConcurrentHashMap<>();
+    private final Map<Key, Match<Attraction>> attractions = new ConcurrentHashMap<>();
+    // the 13 checks parse the same plan texts again and again: parse each text once
+    private final Map<String, String[]> nameCities = new ConcurrentHashMap<>();
+    private final Map<String, String[]> fromTos = new ConcurrentHashMap<>();
 
     SandboxLookup(Database db) {
         this.db = db;
@@ -54,9 +61,30 @@ final class SandboxLookup {
         return rows.length == 0 ? null : db.flights.price(rows[0]);
     }
 
-    private static <T> Match<T> cached(Map<String, Match<T>> cache, String name, String city,
+    /** {@link OfficialText#nameCity}, memoized. */
+    String[] nameCity(String info) {
+        String[] nc = nameCities.get(info);
+        if (nc != null) return nc;
+        nc = OfficialText.nameCity(info);
+        if (nameCities.size() > CACHE_LIMIT) nameCities.clear();
+        nameCities.put(info, nc);
+        return nc;
+    }
+
+    /** {@link OfficialText#fromTo}, memoized; {null, null} when there is no "from A to B". */
+    String[] fromTo(String text) {
+        String[] ft = fromTos.get(text);
+        if (ft != null) return ft;
+        ft = OfficialText.fromTo(text);
+        if (ft == null) ft = NONE;
+        if (fromTos.size() > CACHE_LIMIT) fromTos.clear();
+        fromTos.put(text, ft);
+        return ft;
+    }
+
+    private static <T> Match<T> cached(Map<Key, Match<T>> cache, String name, String city,
                                        java.util.function.Supplier<Match<T>> compute) {
-        String key = name + '\u0000' + city;
+        Key key = new Key(name, city);
         Match<T> m = cache.get(key);
         if (m != null) return m;
         m = compute.get();
