@@ -20,6 +20,14 @@ class ExactPlannerTest {
         return Queries.read(set + "/queries.jsonl", QueryPlanTest.resource(set + "/queries.jsonl"));
     }
 
+    static List<Query> queriesUnchecked(String set) {
+        try {
+            return queries(set);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static List<Double> greedyCosts(String set) throws IOException {
         List<Double> out = new ArrayList<>();
         for (var line : Queries.JsonLines.read("meta", QueryPlanTest.resource(set + "/query_meta.jsonl"))) {
