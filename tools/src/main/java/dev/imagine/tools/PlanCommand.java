@@ -38,6 +38,9 @@ final class PlanCommand implements Runnable {
     @Option(names = "--database", description = "An official database/ folder (default: the built-in database).")
     Path database;
 
+    @Option(names = "--on-route", description = "Visit exactly each query's 'route' (as its reference information shows) instead of choosing the cities.")
+    boolean onRoute;
+
     @Option(names = "--threads", defaultValue = "1", description = "Queries planned in parallel (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -54,7 +57,7 @@ final class PlanCommand implements Runnable {
         try (var writer = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
              ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             List<Future<PlanResult>> results = new ArrayList<>();
-            for (Query q : qs) results.add(pool.submit(() -> exact.plan(q)));
+            for (Query q : qs) results.add(pool.submit(() -> onRoute ? exact.planOnRoute(q) : exact.plan(q)));
             for (int i = 0; i < qs.size(); i++) {
                 PlanResult r = results.get(i).get();
                 run.add(r);
