@@ -62,7 +62,19 @@ public final class ExactPlanner {
     /** Plans one query: the cheapest plan of the family (see the class comment), or why there is none. */
     public PlanResult plan(Query q) {
         long start = System.nanoTime();
-        PlanResult r = search(q);
+        PlanResult r = search(q, false);
+        return new PlanResult(r.status(), r.plan(), r.cost(), r.route(), r.reason(), System.nanoTime() - start);
+    }
+
+    /**
+     * Plans one query on its own {@code route} (the visited cities in that order, as its reference information
+     * shows them): the cheapest plan of the family that visits exactly those cities, or why there is none. For
+     * a teacher whose prompt holds the reference information of that route. UNSUPPORTED if the query has no
+     * route (3-day queries default to {@code [dest]}) or the route breaks the destination rules.
+     */
+    public PlanResult planOnRoute(Query q) {
+        long start = System.nanoTime();
+        PlanResult r = search(q, true);
         return new PlanResult(r.status(), r.plan(), r.cost(), r.route(), r.reason(), System.nanoTime() - start);
     }
 
@@ -70,7 +82,7 @@ public final class ExactPlanner {
         return new PlanResult(status, null, Double.NaN, List.of(), reason, 0);
     }
 
-    private PlanResult search(Query q) {
+    private PlanResult search(Query q, boolean onRoute) {
         int k = q.visitingCityNumber();
         int days = q.days();
         if (!(days == 3 && k == 1 || days == 5 && k == 2 || days == 7 && k == 3))
@@ -80,7 +92,21 @@ public final class ExactPlanner {
         if (q.peopleNumber() < 1) return none(PlanResult.Status.UNSUPPORTED, "people_number must be positive");
 
         List<String> candidates = new ArrayList<>();
-        if (days == 3) {
+        if (onRoute) {
+            List<String> route = q.routeOrDefault();
+            if (route == null || route.size() != k)
+                return none(PlanResult.Status.UNSUPPORTED, "the query has no route of " + k + " cities");
+            if (new LinkedHashSet<>(route).size() != k || route.contains(q.org()))
+                return none(PlanResult.Status.UNSUPPORTED, "the route " + route + " repeats a city or visits the origin");
+            for (String c : route) {
+                if (db.stateOf(c) == null) return none(PlanResult.Status.UNSUPPORTED, c + " is not a city of the database");
+                if (days > 3 && !db.stateOf(c).equals(q.dest()))
+                    return none(PlanResult.Status.UNSUPPORTED, "the route city " + c + " is not in " + q.dest());
+            }
+            if (days == 3 && !route.getFirst().equals(q.dest()))
+                return none(PlanResult.Status.UNSUPPORTED, "the route " + route + " is not the destination " + q.dest());
+            candidates.addAll(route);
+        } else if (days == 3) {
             if (db.stateOf(q.dest()) == null) return none(PlanResult.Status.NO_PLAN, q.dest() + " is not a city of the database");
             candidates.add(q.dest());
         } else {
@@ -119,6 +145,7 @@ public final class ExactPlanner {
                 distinct = false;
                 break;
             }
+            if (onRoute) for (int i = 0; i < k; i++) distinct &= counters[i] == i;   // only the route's own order
             if (distinct) {
                 System.arraycopy(counters, 0, route, 0, k);
                 double stay = 0;

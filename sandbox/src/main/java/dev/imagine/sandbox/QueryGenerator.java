@@ -54,6 +54,7 @@ public final class QueryGenerator {
     private double infeasibleFraction;
     private final List<String> usableCities = new ArrayList<>();
     private final Set<String> usableSet = new HashSet<>();
+    private int rejected;
 
     public QueryGenerator(Database db, long seed) {
         this(new ExactPlanner(db), seed);
@@ -95,6 +96,14 @@ public final class QueryGenerator {
         return out;
     }
 
+    /**
+     * Drafts rejected by the last {@link #generate} call: duplicates, destination-rule misses and drafts without
+     * any plan meeting their constraints (the official generator reports the same "rejected proposals").
+     */
+    public int rejectedProposals() {
+        return rejected;
+    }
+
     /** The de-duplication key (org, dest, dates). */
     static String key(Query q) {
         return q.org() + "\u0000" + q.dest() + "\u0000" + String.join(",", q.date());
@@ -108,6 +117,7 @@ public final class QueryGenerator {
     public List<GeneratedQuery> generate(int count, List<Query> existing, IntConsumer progress) {
         if (count < 0) throw new SandboxException("count must not be negative, found " + count);
         SplittableRandom rnd = new SplittableRandom(seed);
+        rejected = 0;
         Set<String> seen = new HashSet<>();
         for (Query q : existing) seen.add(key(q));
         List<GeneratedQuery> out = new ArrayList<>(count);
@@ -134,16 +144,25 @@ public final class QueryGenerator {
     private GeneratedQuery one(SplittableRandom rnd, String level, int days, Set<String> seen) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS_PER_QUERY; attempt++) {
             Query draft = draw(rnd, level, days);
-            if (draft == null || seen.contains(key(draft))) continue;
+            if (draft == null || seen.contains(key(draft))) {
+                rejected++;
+                continue;
+            }
             PlanResult r = planner.plan(draft.withBudget(Integer.MAX_VALUE));
-            if (!r.feasible()) continue;
+            if (!r.feasible()) {
+                rejected++;
+                continue;
+            }
             double cost = r.cost();
             boolean makeInfeasible = infeasibleFraction > 0 && rnd.nextDouble() < infeasibleFraction;
             int budget;
             if (makeInfeasible) {
                 budget = (int) (Math.floor(cost * uniform(rnd, 0.6, 0.95) / 100) * 100);
                 while (budget >= cost && budget > 0) budget -= 100;
-                if (budget >= cost) continue;   // a free trip cannot be made infeasible by budget
+                if (budget >= cost) {   // a free trip cannot be made infeasible by budget
+                    rejected++;
+                    continue;
+                }
             } else {
                 double factor = switch (level) {
                     case "easy" -> uniform(rnd, 1.15, 1.6);

@@ -20,6 +20,14 @@ class ExactPlannerTest {
         return Queries.read(set + "/queries.jsonl", QueryPlanTest.resource(set + "/queries.jsonl"));
     }
 
+    static List<Query> queriesUnchecked(String set) {
+        try {
+            return queries(set);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static List<Double> greedyCosts(String set) throws IOException {
         List<Double> out = new ArrayList<>();
         for (var line : Queries.JsonLines.read("meta", QueryPlanTest.resource(set + "/query_meta.jsonl"))) {
@@ -59,6 +67,29 @@ class ExactPlannerTest {
     @Test
     void trainQueriesGetPassingPlansNoDearerThanGreedy() throws IOException {
         checkSet("train");
+    }
+
+    @Test
+    void onTheGivenRouteThePlanIsNoDearerThanGreedyOnThatRoute() throws IOException {
+        for (String set : List.of("visible", "train")) {
+            List<Query> qs = queries(set);
+            List<Double> greedy = greedyCosts(set);
+            var meta = Queries.JsonLines.read("meta", QueryPlanTest.resource(set + "/query_meta.jsonl"));
+            for (int i = 0; i < qs.size(); i++) {
+                List<String> route = new ArrayList<>();
+                meta.get(i).json().get("route").forEach(c -> route.add(c.asText()));
+                Query q = qs.get(i).withRoute(route, null);
+                PlanResult onRoute = PLANNER.planOnRoute(q), free = PLANNER.plan(q);
+                assertEquals(PlanResult.Status.FEASIBLE, onRoute.status(), set + " " + i + ": " + onRoute.reason());
+                assertEquals(route, onRoute.route());
+                assertAllPass(q, onRoute.plan(), set + " query " + i);
+                assertTrue(onRoute.cost() <= greedy.get(i) + 1e-6, set + " " + i);
+                assertTrue(free.cost() <= onRoute.cost() + 1e-6, set + " " + i);
+            }
+        }
+        Query q = queries("visible").stream().filter(x -> x.days() == 5).findFirst().orElseThrow();
+        assertEquals(PlanResult.Status.UNSUPPORTED, PLANNER.planOnRoute(q.withRoute(null, null)).status());
+        assertEquals(PlanResult.Status.UNSUPPORTED, PLANNER.planOnRoute(q.withRoute(List.of("Bangor", "Bangor"), null)).status());
     }
 
     @Test

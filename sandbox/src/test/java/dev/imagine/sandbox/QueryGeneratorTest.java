@@ -177,6 +177,15 @@ class QueryGeneratorTest {
     }
 
     @Test
+    void referenceInformationCanBeBuiltFromTheAttachedRoute() {
+        for (GeneratedQuery g : generated.subList(0, COUNT / 2)) {
+            String info = ReferenceInfo.of(DB, g.query());
+            for (String c : g.query().route()) assertTrue(info.contains("\"Accommodations in " + c + "\""), c);
+            assertEquals(g.query().visitingCityNumber() + 1, g.query().legs().size());
+        }
+    }
+
+    @Test
     void deterministicForASeed() {
         List<GeneratedQuery> again = new QueryGenerator(PLANNER, 20260601).generate(9, golden);
         List<GeneratedQuery> other = new QueryGenerator(PLANNER, 20260602).generate(9, golden);

@@ -22,12 +22,12 @@ final class DemoCommand implements Runnable {
 
     /** The stages that exist, in pipeline order. */
     static List<DemoStage> stages() {
-        return List.of(new SystemCheckStage(), new TokenizerStage(), new SandboxEvalStage(), new MasDemoStage());
+        return List.of(new SystemCheckStage(), new TokenizerStage(), new SandboxEvalStage(), new TravelPlannerGenerationStage(),
+                new MasDemoStage());
     }
 
     /** Pipeline stages not built yet, each with the issue that adds it. */
     static final List<String> STILL_TO_COME = List.of(
-            "new-query generation + exact planner (TravelPlanner sandbox)",
             "Qwen3 engine: load, generate",
             "SFT on traces, then GRPO with group rollouts",
             "serving: planner API, OpenAI-compatible server, batch plans");

@@ -14,7 +14,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** {@code imagine plan}: plans every query with a planner and writes {"query_idx", "variant", "plan"} rows for {@code imagine eval}. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
@@ -33,23 +38,40 @@ final class PlanCommand implements Runnable {
     @Option(names = "--database", description = "An official database/ folder (default: the built-in database).")
     Path database;
 
+    @Option(names = "--on-route", description = "Visit exactly each query's 'route' (as its reference information shows) instead of choosing the cities.")
+    boolean onRoute;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Queries planned in parallel (default: ${DEFAULT-VALUE}).")
+    int threads;
+
     @Override
     public void run() {
+        if (threads < 1) throw new UserError("--threads must be at least 1");
         if (!planner.equals("exact")) throw new UserError("unknown planner '" + planner + "' (available: exact)");
         Database db = database == null ? Database.builtIn() : Database.load(database, System.err);
         List<Query> qs = Queries.read(queries);
         ExactPlanner exact = new ExactPlanner(db);
         ProgressLine progress = new ProgressLine(System.err, "plan", qs.size());
         PlannerRun run = new PlannerRun();
-        try (var writer = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+        // rows are written in query order; with --threads > 1 the queries are planned ahead in a pool
+        try (var writer = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
+             ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<PlanResult>> results = new ArrayList<>();
+            for (Query q : qs) results.add(pool.submit(() -> onRoute ? exact.planOnRoute(q) : exact.plan(q)));
             for (int i = 0; i < qs.size(); i++) {
-                PlanResult r = exact.plan(qs.get(i));
+                PlanResult r = results.get(i).get();
                 run.add(r);
                 writer.write(PlannerRun.rowJson(i, "exact", r) + "\n");
                 progress.update(i + 1);
             }
         } catch (IOException e) {
             throw new SandboxException("cannot write " + out + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(e.getCause());
         }
         progress.done();
         System.out.printf("wrote %d plans to %s%n", qs.size(), out);

@@ -78,8 +78,8 @@ final class QueriesCommand implements Runnable {
                 byKind.merge(g.query().level() + " " + g.query().days() + "d", 1, Integer::sum);
                 if (g.feasible()) feasible++;
             }
-            System.out.printf("wrote %d queries to %s in %.1f s (%d feasible, %d infeasible by budget)%n",
-                    qs.size(), out, seconds, feasible, qs.size() - feasible);
+            System.out.printf("wrote %d queries to %s in %.1f s (%d feasible, %d infeasible by budget; %d drafts rejected)%n",
+                    qs.size(), out, seconds, feasible, qs.size() - feasible, generator.rejectedProposals());
             System.out.println("  by level and days: " + byKind);
         }
     }
