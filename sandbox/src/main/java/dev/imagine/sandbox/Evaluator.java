@@ -69,6 +69,8 @@ public final class Evaluator {
             cost = hard.totalCost();
         } catch (Py.PyError e) {
             costError = e.getMessage();
+        } catch (RuntimeException e) {
+            costError = "InternalError: " + e;
         }
         return new Evaluation(true, freeze(commonsenseBox), freeze(hardBox), error,
                 Collections.unmodifiableMap(perFunction), cost, costError);
@@ -83,6 +85,9 @@ public final class Evaluator {
             return new Outcome(check.get(), null);
         } catch (Py.PyError e) {
             return new Outcome(null, e.getMessage());
+        } catch (RuntimeException e) {
+            // not a path the official code has (a bug of ours): recorded, never thrown at the caller
+            return new Outcome(null, "InternalError: " + e);
         }
     }
 }
