@@ -1,9 +1,7 @@
 package dev.imagine.tokenizer;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Builds a {@link Tokenizer} from GGUF tokenizer metadata, given as plain values so this module needs no
@@ -30,14 +28,12 @@ final class GgufTokenizer {
             throw new TokenizerException(source + ": tokenizer.ggml.token_type has " + tokenTypes.length
                     + " entries but tokenizer.ggml.tokens has " + tokens.size());
         }
-        Map<String, Integer> vocab = new HashMap<>(tokens.size() * 2);
+        Vocabulary.Builder vocabBuilder = new Vocabulary.Builder();
         List<AddedToken> added = new ArrayList<>();
         for (int id = 0; id < tokens.size(); id++) {
             String token = tokens.get(id);
             switch (tokenTypes[id]) {
-                case NORMAL, UNKNOWN -> {
-                    if (vocab.put(token, id) != null) throw new TokenizerException(source + ": token \"" + token + "\" appears twice (id " + id + ")");
-                }
+                case NORMAL, UNKNOWN -> vocabBuilder.add(token, id);
                 case CONTROL, USER_DEFINED -> {
                     if (token.isEmpty()) throw new TokenizerException(source + ": added token " + id + " is empty");
                     added.add(new AddedToken(id, token, tokenTypes[id] == CONTROL));
@@ -49,6 +45,7 @@ final class GgufTokenizer {
                 default -> throw new TokenizerException(source + ": token " + id + " has unknown tokenizer.ggml.token_type " + tokenTypes[id]);
             }
         }
+        Vocabulary vocab = vocabBuilder.build(source + " tokenizer.ggml.tokens");
         MergeList pairs = new MergeList();
         for (int r = 0; r < merges.size(); r++) {
             String[] pair = TokenizerJsonReader.splitMerge(merges.get(r));

@@ -1,7 +1,6 @@
 package dev.imagine.tokenizer;
 
 import java.util.Arrays;
-import java.util.Map;
 
 /** BPE merges by rank as token ids: (left, right) → merged, resolved against the vocabulary as they are read. */
 final class MergeList {
@@ -12,7 +11,7 @@ final class MergeList {
      * Adds the merge of rank {@link #size()}; {@code where} names the list in errors ("file: model.merges"),
      * the rank is appended.
      */
-    void add(Map<String, Integer> vocab, String left, String right, String where) {
+    void add(Vocabulary vocab, String left, String right, String where) {
         if (size == lefts.length) {
             lefts = Arrays.copyOf(lefts, size * 2);
             rights = Arrays.copyOf(rights, size * 2);
@@ -24,9 +23,9 @@ final class MergeList {
         size++;
     }
 
-    private int id(Map<String, Integer> vocab, String token, String where) {
-        Integer id = vocab.get(token);
-        if (id == null) throw new TokenizerException(where + "[" + size + "] uses '" + token + "', which is not in the vocabulary");
+    private int id(Vocabulary vocab, String token, String where) {
+        int id = vocab.id(token);
+        if (id < 0) throw new TokenizerException(where + "[" + size + "] uses '" + token + "', which is not in the vocabulary");
         return id;
     }
 

@@ -4,7 +4,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.text.Normalizer;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,7 @@ public final class Tokenizer {
     private final int[] byteStart;
     /** id → whether it is a special added token (dropped by {@code decode(ids, true)}). */
     private final boolean[] special;
-    private final Map<String, Integer> vocab;
+    private final Vocabulary vocab;
     private final Map<String, Integer> addedIds = new HashMap<>();
     private final List<AddedToken> addedTokens;
     private final AddedTokenMatcher addedMatcher;
@@ -52,7 +51,7 @@ public final class Tokenizer {
     /**
      * Builds a tokenizer from its parts (what the readers of tokenizer.json and GGUF produce).
      *
-     * @param vocab               byte-level token string → id (the BPE model's vocabulary); kept, not copied
+     * @param vocab               the BPE model's vocabulary (byte-level token strings and their ids)
      * @param merges              merges by rank, as ids of this vocabulary
      * @param addedTokens         tokens matched whole in raw text; their ids may extend past the vocabulary
      * @param specialIds          bos/eos/pad ids (-1 for none)
@@ -60,25 +59,15 @@ public final class Tokenizer {
      * @param chatTemplateProblem why there is none (when chatTemplate is null)
      * @param source              names the origin in error messages (a file path)
      */
-    Tokenizer(Map<String, Integer> vocab, MergeList merges, List<AddedToken> addedTokens,
+    Tokenizer(Vocabulary vocab, MergeList merges, List<AddedToken> addedTokens,
               SpecialTokenIds specialIds, ChatTemplate chatTemplate, String chatTemplateProblem, String source) {
-        int maxId = -1;
-        for (int id : vocab.values()) {
-            if (id < 0) throw new TokenizerException(source + ": negative token id " + id + " in the vocabulary");
-            maxId = Math.max(maxId, id);
-        }
+        int maxId = vocab.idLimit() - 1;
         for (AddedToken t : addedTokens) maxId = Math.max(maxId, t.id());
         vocabSize = maxId + 1;
         tokens = new String[vocabSize];
         special = new boolean[vocabSize];
-        for (Map.Entry<String, Integer> e : vocab.entrySet()) {
-            int id = e.getValue();
-            if (tokens[id] != null) {
-                throw new TokenizerException(source + ": tokens '" + tokens[id] + "' and '" + e.getKey() + "' share id " + id);
-            }
-            tokens[id] = e.getKey();
-        }
-        this.vocab = Collections.unmodifiableMap(vocab);
+        for (int id = 0; id < vocab.idLimit(); id++) tokens[id] = vocab.token(id);
+        this.vocab = vocab;
         for (AddedToken t : addedTokens) {
             if (t.id() < 0) throw new TokenizerException(source + ": added token '" + t.content() + "' has negative id " + t.id());
             tokens[t.id()] = t.content();
@@ -103,8 +92,8 @@ public final class Tokenizer {
 
         int[] byteToId = new int[256];
         for (int b = 0; b < 256; b++) {
-            Integer id = vocab.get(String.valueOf(ByteLevel.BYTE_TO_CHAR[b]));
-            if (id == null) {
+            int id = vocab.id(String.valueOf(ByteLevel.BYTE_TO_CHAR[b]));
+            if (id < 0) {
                 throw new TokenizerException(source + ": the vocabulary lacks the byte-level token for byte 0x"
                         + Integer.toHexString(b) + " ('" + ByteLevel.BYTE_TO_CHAR[b] + "'); only byte-level BPE is supported");
             }
@@ -302,8 +291,8 @@ public final class Tokenizer {
 
     /** The id of a token written as the vocabulary writes it (byte-level chars, e.g. "Ġthe"), or of an added token. */
     public OptionalInt tokenId(String token) {
-        Integer id = addedIds.containsKey(token) ? addedIds.get(token) : vocab.get(token);
-        return id == null ? OptionalInt.empty() : OptionalInt.of(id);
+        int id = addedIds.containsKey(token) ? addedIds.get(token) : vocab.id(token);
+        return id < 0 ? OptionalInt.empty() : OptionalInt.of(id);
     }
 
     /** The token with this id as the vocabulary writes it, or null when none has it. */

@@ -90,13 +90,13 @@ final class TokenizerJsonReader {
     }
 
     /** What tokenizer.json holds that the tokenizer needs. */
-    private record Parts(Map<String, Integer> vocab, MergeList merges, List<AddedToken> added) {
+    private record Parts(Vocabulary vocab, MergeList merges, List<AddedToken> added) {
     }
 
     private static Parts readTokenizerJson(JsonParser p, String name) throws IOException {
         p.nextToken();
         expectCurrent(p, JsonToken.START_OBJECT, name, "the top level");
-        Map<String, Integer> vocab = null;
+        Vocabulary vocab = null;
         MergeList merges = null;
         List<String[]> pendingMerges = null; // merges listed before the vocabulary: resolved once it is read
         List<AddedToken> added = new ArrayList<>();
@@ -140,19 +140,17 @@ final class TokenizerJsonReader {
         return new Parts(vocab, merges, added);
     }
 
-    private static Map<String, Integer> readVocab(JsonParser p, String name) throws IOException {
+    private static Vocabulary readVocab(JsonParser p, String name) throws IOException {
         expectCurrent(p, JsonToken.START_OBJECT, name, "model.vocab");
-        Map<String, Integer> vocab = new HashMap<>(1 << 18);
+        Vocabulary.Builder vocab = new Vocabulary.Builder();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String token = p.currentName();
             if (p.nextToken() != JsonToken.VALUE_NUMBER_INT) {
                 throw new TokenizerException(name + ": model.vocab[\"" + token + "\"] is not an integer id (line " + p.currentLocation().getLineNr() + ")");
             }
-            if (vocab.put(token, p.getIntValue()) != null) {
-                throw new TokenizerException(name + ": model.vocab lists \"" + token + "\" twice");
-            }
+            vocab.add(token, p.getIntValue());
         }
-        return vocab;
+        return vocab.build(name + ": model.vocab");
     }
 
     /** Receives merges in rank order. */
@@ -160,7 +158,7 @@ final class TokenizerJsonReader {
         void accept(String left, String right);
     }
 
-    private static MergeList readMerges(JsonParser p, String name, Map<String, Integer> vocab) throws IOException {
+    private static MergeList readMerges(JsonParser p, String name, Vocabulary vocab) throws IOException {
         MergeList merges = new MergeList();
         String where = name + ": model.merges";
         readMergePairs(p, name, (left, right) -> merges.add(vocab, left, right, where));
@@ -284,13 +282,13 @@ final class TokenizerJsonReader {
     }
 
     /** A special token's id from tokenizer_config.json: the field is null, a string, or {"content": ...}. */
-    private static int specialId(Object config, String field, Map<String, Integer> vocab, Map<String, Integer> added, String name) {
+    private static int specialId(Object config, String field, Vocabulary vocab, Map<String, Integer> added, String name) {
         Object v = PlainJson.get(config, field);
         if (v == null) return -1;
         String content = v instanceof String s ? s : PlainJson.string(v, "content", null);
         if (content == null) throw new TokenizerException(name + ": " + field + " is neither a string nor {\"content\": ...}");
-        Integer id = added.containsKey(content) ? added.get(content) : vocab.get(content);
-        if (id == null) throw new TokenizerException(name + ": " + field + " \"" + content + "\" is not a token of the tokenizer");
+        int id = added.containsKey(content) ? added.get(content) : vocab.id(content);
+        if (id < 0) throw new TokenizerException(name + ": " + field + " \"" + content + "\" is not a token of the tokenizer");
         return id;
     }
 
