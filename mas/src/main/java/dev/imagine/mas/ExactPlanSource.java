@@ -5,16 +5,15 @@ import dev.imagine.sandbox.ExactPlanner;
 import dev.imagine.sandbox.PlanResult;
 import dev.imagine.sandbox.Query;
 
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Correct plans from the sandbox's {@link ExactPlanner} (the cheapest plan meeting all 13 constraints).
- * The exact planner picks its own route for 5/7-day queries, while the reference information the
- * teachers and the student see covers the query's route only; a plan through other cities would teach
- * the student to use data it was not given. So when the query names a route and the planner's differs,
- * or the planner finds no feasible plan, the greedy constructor plans over the given reference
- * information instead; {@link #toString()} counts how often each was used.
+ * Correct plans from the sandbox's {@link ExactPlanner}: the cheapest plan meeting all 13 constraints on
+ * the query's own route ({@link ExactPlanner#planOnRoute}), because the reference information the teachers
+ * and the student see covers that route only, and a plan through other cities would teach the student to
+ * use data it was not given. When the planner finds no feasible plan on the route (over budget, or a
+ * query outside its itinerary family), the greedy constructor plans over the given reference information
+ * instead; {@link #toString()} counts how often each was used.
  */
 final class ExactPlanSource implements PlanSource {
     private final ExactPlanner planner;
@@ -28,9 +27,8 @@ final class ExactPlanSource implements PlanSource {
     @Override
     public String plan(JsonNode queryNode, JsonNode referenceInfo) {
         Query q = MasSandbox.query(queryNode);
-        PlanResult r = planner.plan(q);
-        List<String> wanted = q.routeOrDefault();
-        if (r.feasible() && (wanted == null || strip(wanted).equals(strip(r.route())))) {
+        PlanResult r = planner.planOnRoute(q);
+        if (r.feasible()) {
             exact.incrementAndGet();
             return r.plan().toJson();
         }
@@ -41,9 +39,5 @@ final class ExactPlanSource implements PlanSource {
     @Override
     public String toString() {
         return "plans: " + exact.get() + " from the exact planner, " + greedy.get() + " from the greedy constructor";
-    }
-
-    private static List<String> strip(List<String> cities) {
-        return cities.stream().map(c -> c.contains("(") ? c.substring(0, c.indexOf('(')).strip() : c.strip()).toList();
     }
 }

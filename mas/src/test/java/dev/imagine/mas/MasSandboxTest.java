@@ -85,8 +85,8 @@ class MasSandboxTest {
         assertTrue(reflected > 0 && reflected < queries.size(), "some but not all reasoner plans carry mistakes: " + reflected);
         RunSummary s = RunSummary.of(rows);
         assertEquals(queries.size(), s.finalPlan().fin());
-        assertTrue(sandbox.planSourceReport().matches("plans: [1-9]\\d* from the exact planner, \\d+ from the greedy constructor"),
-                sandbox.planSourceReport());
+        assertEquals("plans: " + queries.size() + " from the exact planner, 0 from the greedy constructor", sandbox.planSourceReport(),
+                "every demo query has a feasible plan on its own route");
     }
 
     @Test
