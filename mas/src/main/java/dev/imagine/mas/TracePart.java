@@ -42,6 +42,20 @@ final class TracePart {
         return Long.parseLong(m.group(1));
     }
 
+    /** Where a part waits while {@link TraceStore#dropFailed()} replaces it (hidden from readers). */
+    static Path replacing(Path dir, String partName) {
+        return dir.resolve("." + partName + ".replacing");
+    }
+
+    /** The part name of a {@link #replacing} file, or null if {@code p} is none. */
+    static String replacedName(Path p) {
+        String n = p.getFileName().toString();
+        return n.startsWith(".part-") && n.endsWith(".arrow.replacing") ? n.substring(1, n.length() - ".replacing".length()) : null;
+    }
+
+    /** Footer metadata key of a part written to replace an older one (its rows minus the failed ones). */
+    static final String SUPERSEDES = "imagine.supersedes";
+
     static boolean isTemp(Path p) {
         String n = p.getFileName().toString();
         return n.startsWith(".part-") && n.endsWith(".arrow.tmp");

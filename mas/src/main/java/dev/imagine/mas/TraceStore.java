@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -99,6 +100,7 @@ public final class TraceStore implements AutoCloseable {
                     }
                 }
             }
+            finishReplacements();
             for (Path part : TracePart.list(dir)) {
                 nextIndex = Math.max(nextIndex, TracePart.index(part) + 1);
                 List<String> ids;
@@ -120,6 +122,81 @@ public final class TraceStore implements AutoCloseable {
             throw new MasException("cannot read the trace directory " + dir + ": " + e, e);
         }
         return rows;
+    }
+
+    /**
+     * A crash inside {@link #dropFailed()} leaves {@code .part-N.arrow.replacing}: if a part declaring that
+     * it supersedes it exists the replacement finished and the old rows go; otherwise they come back.
+     */
+    private void finishReplacements() throws IOException {
+        List<Path> pending;
+        try (var files = Files.list(dir)) {
+            pending = files.filter(p -> TracePart.replacedName(p) != null).toList();
+        }
+        if (pending.isEmpty()) return;
+        Set<String> superseded = new HashSet<>();
+        for (Path part : TracePart.list(dir)) {
+            try (FileChannel ch = FileChannel.open(part, StandardOpenOption.READ);
+                 ArrowFileReader reader = new ArrowFileReader(ch, allocator)) {
+                reader.getVectorSchemaRoot();   // reads the footer, which holds the metadata
+                String s = reader.getMetaData().get(TracePart.SUPERSEDES);
+                if (s != null) superseded.add(s);
+            } catch (Exception unreadable) {
+                // dealt with (renamed .damaged) when its ids are read
+            }
+        }
+        for (Path p : pending) {
+            String name = TracePart.replacedName(p);
+            if (superseded.contains(name)) {
+                Files.delete(p);
+                notices.add("deleted " + p.getFileName() + " (its replacement without failed rows was complete)");
+            } else {
+                Files.move(p, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+                notices.add("restored " + name + " (an earlier --retry-failed was interrupted before replacing it)");
+            }
+        }
+        syncDirectory();
+    }
+
+    /**
+     * Forgets the queries that ended with an error so that this run does them again: each part holding
+     * failed rows is replaced by one holding only its done rows. Crash-safe: the old part is first renamed to
+     * a hidden {@code .replacing} name, the replacement records which part it supersedes, and opening the
+     * directory finishes or undoes an interrupted replacement. Call before any append; returns the number
+     * of failed queries forgotten.
+     */
+    public int dropFailed() {
+        mutex.lock();
+        try {
+            if (appended > 0) throw new IllegalStateException("dropFailed() must come before any append");
+            int dropped = 0;
+            for (Path part : TracePart.list(dir)) {
+                List<TraceRow> rows = new ArrayList<>();
+                try (TraceReader r = TraceReader.open(part)) {
+                    r.forEachRow(rows::add);
+                }
+                List<TraceRow> kept = rows.stream().filter(TraceRow::done).toList();
+                if (kept.size() == rows.size()) continue;
+                String name = part.getFileName().toString();
+                Path aside = TracePart.replacing(dir, name);
+                Files.move(part, aside, StandardCopyOption.ATOMIC_MOVE);
+                syncDirectory();
+                if (!kept.isEmpty()) writePart(nextIndex++, kept, Map.of(TracePart.SUPERSEDES, name));
+                Files.delete(aside);
+                syncDirectory();
+                for (TraceRow row : rows) {
+                    if (!row.done()) {
+                        finished.remove(row.queryId());
+                        dropped++;
+                    }
+                }
+            }
+            return dropped;
+        } catch (IOException e) {
+            throw new MasException("cannot drop failed rows in " + dir + ": " + e, e);
+        } finally {
+            mutex.unlock();
+        }
     }
 
     private List<String> queryIds(Path part) throws IOException {
@@ -209,10 +286,25 @@ public final class TraceStore implements AutoCloseable {
         }
     }
 
+    /** Test hook: writes {@code rows} as one part (the group commit of concurrent appends, made deterministic). */
+    void appendAsOnePart(List<TraceRow> rows) throws IOException {
+        mutex.lock();
+        try {
+            for (TraceRow r : rows) if (!finished.add(r.queryId())) throw new IllegalStateException("query " + r.queryId() + " was already written");
+            writePart(nextIndex++, rows);
+        } finally {
+            mutex.unlock();
+        }
+    }
+
     private void writePart(long index, List<TraceRow> rows) throws IOException {
+        writePart(index, rows, Map.of());
+    }
+
+    private void writePart(long index, List<TraceRow> rows, Map<String, String> metadata) throws IOException {
         Path temp = TracePart.temp(dir, index);
         try {
-            writeFile(temp, rows);
+            writeFile(temp, rows, metadata);
         } catch (IOException | RuntimeException e) {
             // an interrupted or failed write: no half file left behind (the next open would delete it anyway)
             try {
@@ -223,17 +315,22 @@ public final class TraceStore implements AutoCloseable {
             throw e;
         }
         Files.move(temp, dir.resolve(TracePart.name(index)), StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory();
+    }
+
+    /** Makes renames in the directory durable. */
+    private void syncDirectory() {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);   // make the rename itself durable
+            d.force(true);
         } catch (IOException unsupported) {
-            // some file systems cannot fsync a directory; the rename is still atomic
+            // some file systems cannot fsync a directory; renames are still atomic
         }
     }
 
-    private void writeFile(Path temp, List<TraceRow> rows) throws IOException {
+    private void writeFile(Path temp, List<TraceRow> rows, Map<String, String> metadata) throws IOException {
         try (VectorSchemaRoot root = VectorSchemaRoot.create(TraceSchema.SCHEMA, allocator);
              FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-             ArrowFileWriter writer = new ArrowFileWriter(root, null, ch)) {
+             ArrowFileWriter writer = new ArrowFileWriter(root, null, ch, metadata)) {
             TraceSchema.fill(root, rows);
             writer.start();
             writer.writeBatch();

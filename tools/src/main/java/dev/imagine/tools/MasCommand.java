@@ -75,6 +75,8 @@ final class MasCommand implements Runnable {
         Path prompts;
         @Option(names = "--database", description = "TravelPlanner database/ folder (default: the built-in database)")
         Path database;
+        @Option(names = "--retry-failed", description = "redo the queries that an earlier run into --out recorded with an error")
+        boolean retryFailed;
 
         @Override
         public void run() {
@@ -91,7 +93,7 @@ final class MasCommand implements Runnable {
                     RolePrompts.load(prompts));
             MasSandbox sandbox = database == null ? MasSandbox.builtIn() : MasSandbox.load(database);
             List<MasQuery> qs = QueryFile.read(queries, sandbox);
-            run(config, sandbox, qs, out, err);
+            run(config, sandbox, qs, out, err, retryFailed);
             RunSummary.of(TraceReader.readAll(out)).lines().forEach(System.out::println);
         }
 
@@ -100,9 +102,11 @@ final class MasCommand implements Runnable {
         }
 
         /** Runs the queries into {@code out} with a progress bar on {@code err}; shared with the demo. */
-        static Orchestrator.Outcome run(MasConfig config, MasSandbox sandbox, List<MasQuery> qs, Path out, PrintStream err) {
+        static Orchestrator.Outcome run(MasConfig config, MasSandbox sandbox, List<MasQuery> qs, Path out, PrintStream err,
+                                        boolean retryFailed) {
             try (TraceStore store = TraceStore.open(out)) {
                 store.notices().forEach(n -> err.println("mas: " + n));
+                if (retryFailed) err.println("mas: " + store.dropFailed() + " failed queries will be done again");
                 if (store.rowsAtOpen() > 0) err.println("mas: resuming " + out + ": " + store.rowsAtOpen() + " queries already finished");
                 ProgressBar bar = new ProgressBar(err, "mas");
                 int[] failed = {0};

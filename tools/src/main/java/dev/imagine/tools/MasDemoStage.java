@@ -43,7 +43,7 @@ final class MasDemoStage implements DemoStage {
         List<MasQuery> qs = QueryFile.read(queries, sandbox);
         try (TeacherServer teacher = TeacherServer.start(new BuiltInTeacher(sandbox, 0.5, 1), 0)) {
             out.println("built-in teacher at " + teacher.baseUrl());
-            Orchestrator.Outcome outcome = MasCommand.Run.run(MasConfig.sameServer(teacher.baseUrl(), null, 4), sandbox, qs, traces, System.err);
+            Orchestrator.Outcome outcome = MasCommand.Run.run(MasConfig.sameServer(teacher.baseUrl(), null, 4), sandbox, qs, traces, System.err, false);
             RunSummary summary = RunSummary.of(TraceReader.readAll(traces));
             summary.lines().forEach(line -> out.println("  " + line));
             out.println("teacher " + sandbox.planSourceReport());

@@ -38,6 +38,17 @@ class MasCliTest {
                     "--out", out.toString());
             assertEquals(0, again.exit(), again.err());
             assertTrue(again.out().contains("queries: 8 done, 0 failed (8 rows)"), "a re-run resumes and adds nothing: " + again.out());
+
+            // Queries that failed (teacher unreachable) are recorded with their error, then redone with --retry-failed.
+            Path failing = tmp.resolve("failing");
+            CliTest.Run down = CliTest.run("mas", "run", "--queries", queries.toString(), "--teacher-url", "http://127.0.0.1:1/v1",
+                    "--out", failing.toString(), "--retries", "1");
+            assertEquals(0, down.exit(), down.err());
+            assertTrue(down.out().contains("queries: 0 done, 8 failed (8 rows)"), down.out());
+            CliTest.Run retried = CliTest.run("mas", "run", "--queries", queries.toString(), "--teacher-url", teacher.baseUrl().toString(),
+                    "--out", failing.toString(), "--retry-failed");
+            assertEquals(0, retried.exit(), retried.err());
+            assertTrue(retried.out().contains("queries: 8 done, 0 failed (8 rows)"), retried.out());
         }
         CliTest.Run stats = CliTest.run("traces", "stats", out.toString());
         assertEquals(0, stats.exit(), stats.err());
