@@ -65,32 +65,32 @@ public final class Orchestrator {
             // The pool ends before the client closes: HttpClient.close() waits for requests still running.
             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
             try {
-            List<Future<?>> running = new ArrayList<>();
-            for (MasQuery q : todo) {
-                slots.acquire();
-                running.add(pool.submit(() -> {
-                    try {
-                        TraceRow row = process(q, client, pool);
-                        // Aborted while finishing: the row may carry an error caused by the abort; drop it, the next run redoes the query.
-                        if (Thread.currentThread().isInterrupted()) throw new InterruptedException("run aborted");
-                        store.append(row);
-                        if (!row.done()) failed.incrementAndGet();
-                        listener.finished(row, finished.incrementAndGet(), todo.size());
-                    } finally {
-                        slots.release();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : running) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof InterruptedException) continue;  // aborted with the run
-                    if (e.getCause() instanceof RuntimeException r) throw r;    // the store failed: stop the run
-                    throw new MasException("MAS worker failed: " + e.getCause(), e.getCause());
+                List<Future<?>> running = new ArrayList<>();
+                for (MasQuery q : todo) {
+                    slots.acquire();
+                    running.add(pool.submit(() -> {
+                        try {
+                            TraceRow row = process(q, client, pool);
+                            // Aborted while finishing: the row may carry an error caused by the abort; drop it, the next run redoes the query.
+                            if (Thread.currentThread().isInterrupted()) throw new InterruptedException("run aborted");
+                            store.append(row);
+                            if (!row.done()) failed.incrementAndGet();
+                            listener.finished(row, finished.incrementAndGet(), todo.size());
+                        } finally {
+                            slots.release();
+                        }
+                        return null;
+                    }));
                 }
-            }
+                for (Future<?> f : running) {
+                    try {
+                        f.get();
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof InterruptedException) continue;  // aborted with the run
+                        if (e.getCause() instanceof RuntimeException r) throw r;    // the store failed: stop the run
+                        throw new MasException("MAS worker failed: " + e.getCause(), e.getCause());
+                    }
+                }
             } finally {
                 pool.shutdownNow();   // on abort: interrupt queries in flight (their HTTP calls and waits)
                 pool.close();
