@@ -164,6 +164,8 @@ public final class Orchestrator {
             TraceAssembler.Text text = TraceAssembler.assemble(student, w.reasoning, w.reflection, w.finalPlan);
             w.trainingPrompt = text.prompt();
             w.trainingText = text.full();
+            w.trainingPromptTokens = text.promptTokens();
+            w.trainingTokens = text.tokens();
             return w.row(null);
         } catch (RejectedExecutionException e) {   // the pool was shut down: the run is being aborted
             throw new InterruptedException("run aborted");
@@ -194,6 +196,7 @@ public final class Orchestrator {
         RoleCall reasoner, judge1, judge2, reflector;
         String reasoning, verdict1, verdict2, reflection, reasonerPlan, finalPlan, trainingPrompt, trainingText;
         PlanScore reasonerScore, finalScore;
+        Integer trainingPromptTokens, trainingTokens;
 
         Work(MasQuery q) {
             this.q = q;
@@ -202,7 +205,7 @@ public final class Orchestrator {
         TraceRow row(String error) {
             return new TraceRow(q.id(), q.text(), q.queryJson(), q.referenceInfo(), reasoner, judge1, judge2, reflector,
                     verdict1, verdict2, reflection, reasonerPlan, finalPlan, trainingPrompt, trainingText,
-                    reasonerScore, finalScore, error);
+                    trainingPromptTokens, trainingTokens, reasonerScore, finalScore, error);
         }
     }
 }

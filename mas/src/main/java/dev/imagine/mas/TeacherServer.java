@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.imagine.tokenizer.ChatTemplate;
+import dev.imagine.tokenizer.Tokenizer;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,6 +16,8 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,12 +26,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * The built-in teacher as an OpenAI-compatible server on the loopback interface: {@code GET /v1/models}
  * and {@code POST /v1/chat/completions} (non-streaming), so curl or any OpenAI SDK can talk to it. The
  * role of a request is recognised from its model name or system prompt ({@link BuiltInTeacher#roleOf}).
- * Token counts in {@code usage} are estimates (characters / 4): this server runs no tokenizer.
+ * Token counts in {@code usage} are Qwen3 tokens (the student's tokenizer): the conversation rendered with
+ * Qwen3's chat template for the prompt, the think block and answer for the completion.
  *
  * <p>Usage: {@code try (var s = TeacherServer.start(teacher, 0)) { URI base = s.baseUrl(); ... }}
  */
 public final class TeacherServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Tokenizer TOKENIZER = Tokenizer.qwen3();
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -107,12 +113,17 @@ public final class TeacherServer implements AutoCloseable {
         String model = request.path("model").asText("");
         String system = "";
         String user = null;
-        int promptChars = 0;
+        List<dev.imagine.tokenizer.ChatMessage> conversation = new ArrayList<>();
         for (JsonNode m : request.get("messages")) {
             String content = m.path("content").asText("");
-            promptChars += content.length();
-            if (m.path("role").asText().equals("system") && system.isEmpty()) system = content;
-            if (m.path("role").asText().equals("user")) user = content;
+            String role = m.path("role").asText();
+            if (role.equals("system") && system.isEmpty()) system = content;
+            if (role.equals("user")) user = content;
+            if (!List.of("system", "user", "assistant").contains(role)) {
+                error(ex, 400, "message role must be system, user or assistant, not \"" + role + "\"");
+                return;
+            }
+            conversation.add(new dev.imagine.tokenizer.ChatMessage(role, content, null, List.of()));
         }
         Role role = BuiltInTeacher.roleOf(model, system);
         if (role == null) {
@@ -147,8 +158,8 @@ public final class TeacherServer implements AutoCloseable {
         if (!answer.reasoning().isEmpty()) message.put("reasoning_content", answer.reasoning());
         choice.put("finish_reason", "stop");
         ObjectNode usage = body.putObject("usage");
-        long prompt = (promptChars + 3) / 4;
-        long completion = (answer.content().length() + answer.reasoning().length() + 3) / 4;
+        long prompt = TOKENIZER.encode(ChatTemplate.qwen3().render(conversation, true)).length;
+        long completion = TOKENIZER.encode("<think>\n" + answer.reasoning() + "\n</think>\n\n" + answer.content() + "<|im_end|>").length;
         usage.put("prompt_tokens", prompt);
         usage.put("completion_tokens", completion);
         usage.put("total_tokens", prompt + completion);

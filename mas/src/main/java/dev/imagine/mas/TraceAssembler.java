@@ -18,8 +18,8 @@ public final class TraceAssembler {
     private TraceAssembler() {
     }
 
-    /** The prompt (for loss masking) and the full text = prompt + completion. */
-    public record Text(String prompt, String full) {
+    /** The prompt (for loss masking), the full text = prompt + completion, and their Qwen3 token counts. */
+    public record Text(String prompt, String full, int promptTokens, int tokens) {
     }
 
     /**
@@ -29,6 +29,8 @@ public final class TraceAssembler {
         String thinking = reasoning.strip() + "\n\n" + REFLECTION_MARKER + "\n"
                 + (reflection == null ? NO_ERRORS : reflection.strip()) + "\n\n"
                 + FINAL_MARKER;
-        return new Text(TrainingFormat.prompt(studentPrompt), TrainingFormat.full(studentPrompt, thinking, finalPlanJson));
+        String prompt = TrainingFormat.prompt(studentPrompt);
+        String full = TrainingFormat.full(studentPrompt, thinking, finalPlanJson);
+        return new Text(prompt, full, TrainingFormat.tokens(prompt), TrainingFormat.tokens(full));
     }
 }

@@ -13,6 +13,7 @@ public record TraceRow(String queryId, String query, String queryJson, String re
                        RoleCall reasoner, RoleCall judge1, RoleCall judge2, RoleCall reflector,
                        String judge1Verdict, String judge2Verdict, String reflection,
                        String reasonerPlanJson, String finalPlanJson, String trainingPrompt, String trainingText,
+                       Integer trainingPromptTokens, Integer trainingTokens,
                        PlanScore reasonerScore, PlanScore finalScore, String error) {
     static final String[] ROLE_PREFIXES = {"reasoner", "judge1", "judge2", "reflector"};
     static final String[] SCORE_PREFIXES = {"reasoner_plan", "final_plan"};
@@ -20,7 +21,7 @@ public record TraceRow(String queryId, String query, String queryJson, String re
     /** A row for a query that ended with an error before (or while) its teachers answered. */
     public static TraceRow failed(String queryId, String query, String queryJson, String referenceInfo, String error) {
         return new TraceRow(queryId, query, queryJson, referenceInfo, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, error);
+                null, null, null, null, null, null, null, null, error);
     }
 
     public boolean done() {
@@ -52,6 +53,8 @@ public record TraceRow(String queryId, String query, String queryJson, String re
         for (int i = 0; i < scores.length; i++) putScore(c, SCORE_PREFIXES[i], scores[i]);
         c.put("training_prompt", trainingPrompt);
         c.put("training_text", trainingText);
+        c.put("training_prompt_tokens", trainingPromptTokens);
+        c.put("training_tokens", trainingTokens);
         return c;
     }
 
@@ -82,6 +85,7 @@ public record TraceRow(String queryId, String query, String queryJson, String re
                 call(c, "reasoner"), call(c, "judge1"), call(c, "judge2"), call(c, "reflector"),
                 str(c, "judge1_verdict"), str(c, "judge2_verdict"), str(c, "reflection"),
                 str(c, "reasoner_plan_json"), str(c, "final_plan_json"), str(c, "training_prompt"), str(c, "training_text"),
+                (Integer) c.get("training_prompt_tokens"), (Integer) c.get("training_tokens"),
                 score(c, "reasoner_plan"), score(c, "final_plan"), str(c, "error"));
     }
 

@@ -50,6 +50,8 @@ public final class TraceSchema {
         }
         f.add(field("training_prompt", UTF8));
         f.add(field("training_text", UTF8));
+        f.add(field("training_prompt_tokens", INT32));
+        f.add(field("training_tokens", INT32));
         return new Schema(f);
     }
 

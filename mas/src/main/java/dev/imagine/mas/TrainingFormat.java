@@ -2,6 +2,7 @@ package dev.imagine.mas;
 
 import dev.imagine.tokenizer.ChatMessage;
 import dev.imagine.tokenizer.ChatTemplate;
+import dev.imagine.tokenizer.Tokenizer;
 
 import java.util.List;
 
@@ -11,8 +12,14 @@ import java.util.List;
  */
 final class TrainingFormat {
     private static final ChatTemplate QWEN3 = ChatTemplate.qwen3();
+    private static final Tokenizer TOKENIZER = Tokenizer.qwen3();
 
     private TrainingFormat() {
+    }
+
+    /** Qwen3 tokens of a rendered text (the special tokens written in it count as one each). */
+    static int tokens(String rendered) {
+        return TOKENIZER.encode(rendered).length;
     }
 
     /** The prompt: the user turn and the opened assistant turn, i.e. what the student is given. */

@@ -81,6 +81,9 @@ class MasSandboxTest {
             }
             assertTrue(r.trainingText().contains(TraceAssembler.REFLECTION_MARKER));
             assertTrue(r.trainingPrompt().contains(r.query()));
+            assertEquals(dev.imagine.tokenizer.Tokenizer.qwen3().encode(r.trainingText()).length, r.trainingTokens());
+            assertTrue(r.trainingPromptTokens() > 1000 && r.trainingPromptTokens() < r.trainingTokens(), r.trainingPromptTokens() + " / " + r.trainingTokens());
+            assertTrue(r.reasoner().promptTokens() > r.trainingPromptTokens(), "the Reasoner's prompt holds the system prompt and the query JSON too");
         }
         assertTrue(reflected > 0 && reflected < queries.size(), "some but not all reasoner plans carry mistakes: " + reflected);
         RunSummary s = RunSummary.of(rows);

@@ -49,7 +49,7 @@ class OrchestratorTest {
     static TraceRow normalized(TraceRow r) {
         return new TraceRow(r.queryId(), r.query(), r.queryJson(), r.referenceInfo(), norm(r.reasoner()), norm(r.judge1()),
                 norm(r.judge2()), norm(r.reflector()), r.judge1Verdict(), r.judge2Verdict(), r.reflection(),
-                r.reasonerPlanJson(), r.finalPlanJson(), r.trainingPrompt(), r.trainingText(), r.reasonerScore(),
+                r.reasonerPlanJson(), r.finalPlanJson(), r.trainingPrompt(), r.trainingText(), r.trainingPromptTokens(), r.trainingTokens(), r.reasonerScore(),
                 r.finalScore(), r.error() == null ? null : r.error().replaceAll("after \\d+ attempts.*", "after N attempts"));
     }
 

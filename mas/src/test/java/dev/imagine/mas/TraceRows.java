@@ -14,6 +14,6 @@ final class TraceRows {
         return new TraceRow("q" + i, "query " + i, "{\"org\":\"A\"}", "{\"ref\":" + i + "}",
                 reasoner, judge, judge, reflector, judge.response(), judge.response(),
                 reflector == null ? null : "the reflection", "[{\"days\":1}]", "[{\"days\":2}]",
-                "<|im_start|>user\nq<|im_end|>\n", "full text " + i, score, score, null);
+                "<|im_start|>user\nq<|im_end|>\n", "full text " + i, 5, 9 + i, score, score, null);
     }
 }
