@@ -2,6 +2,7 @@ package dev.imagine.engine.cpu;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
@@ -9,9 +10,15 @@ import java.lang.foreign.MemorySegment;
 import static dev.imagine.engine.cpu.WeightLanes.B;
 import static dev.imagine.engine.cpu.WeightLanes.F;
 import static dev.imagine.engine.cpu.WeightLanes.F32;
+import static dev.imagine.engine.cpu.WeightLanes.I;
 import static dev.imagine.engine.cpu.WeightLanes.I16;
 import static dev.imagine.engine.cpu.WeightLanes.L;
+import static dev.imagine.engine.cpu.WeightLanes.ORDER;
 import static dev.imagine.engine.cpu.WeightLanes.PARTS;
+import static dev.imagine.engine.cpu.WeightLanes.S;
+import static jdk.incubator.vector.VectorOperators.B2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_S2I;
 
 /**
  * Matrix-vector kernels for decoding one token: {@code x[D] · w[O,D]ᵀ → y[O]} over a range of output rows.
@@ -34,11 +41,11 @@ final class MatVec {
             long r0 = o * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
             FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
             for (int k = 0; k < kv; k += L) {
-                FloatVector xv = WeightLanes.f32(x, k * 4L);
-                a0 = WeightLanes.f32(w, r0 + k * 4L).fma(xv, a0);
-                a1 = WeightLanes.f32(w, r1 + k * 4L).fma(xv, a1);
-                a2 = WeightLanes.f32(w, r2 + k * 4L).fma(xv, a2);
-                a3 = WeightLanes.f32(w, r3 + k * 4L).fma(xv, a3);
+                FloatVector xv = FloatVector.fromMemorySegment(F, x, k * 4L, ORDER);
+                a0 = FloatVector.fromMemorySegment(F, w, r0 + k * 4L, ORDER).fma(xv, a0);
+                a1 = FloatVector.fromMemorySegment(F, w, r1 + k * 4L, ORDER).fma(xv, a1);
+                a2 = FloatVector.fromMemorySegment(F, w, r2 + k * 4L, ORDER).fma(xv, a2);
+                a3 = FloatVector.fromMemorySegment(F, w, r3 + k * 4L, ORDER).fma(xv, a3);
             }
             float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
             float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
@@ -54,7 +61,7 @@ final class MatVec {
         for (; o < o1; o++) {
             long r = o * rowBytes;
             FloatVector a = FloatVector.zero(F);
-            for (int k = 0; k < kv; k += L) a = WeightLanes.f32(w, r + k * 4L).fma(WeightLanes.f32(x, k * 4L), a);
+            for (int k = 0; k < kv; k += L) a = FloatVector.fromMemorySegment(F, w, r + k * 4L, ORDER).fma(FloatVector.fromMemorySegment(F, x, k * 4L, ORDER), a);
             float s = a.reduceLanes(VectorOperators.ADD);
             for (int k = kv; k < in; k++) s += x.get(F32, k * 4L) * w.get(F32, r + k * 4L);
             y.set(F32, o * 4L, s);
@@ -71,11 +78,11 @@ final class MatVec {
             long r0 = o * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
             FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
             for (int k = 0; k < kv; k += L) {
-                FloatVector xv = WeightLanes.f32(x, k * 4L);
-                a0 = WeightLanes.bf16(w, r0 + k * 2L).fma(xv, a0);
-                a1 = WeightLanes.bf16(w, r1 + k * 2L).fma(xv, a1);
-                a2 = WeightLanes.bf16(w, r2 + k * 2L).fma(xv, a2);
-                a3 = WeightLanes.bf16(w, r3 + k * 2L).fma(xv, a3);
+                FloatVector xv = FloatVector.fromMemorySegment(F, x, k * 4L, ORDER);
+                a0 = ShortVector.fromMemorySegment(S, w, r0 + k * 2L, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0).lanewise(LSHL, 16).reinterpretAsFloats().fma(xv, a0);
+                a1 = ShortVector.fromMemorySegment(S, w, r1 + k * 2L, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0).lanewise(LSHL, 16).reinterpretAsFloats().fma(xv, a1);
+                a2 = ShortVector.fromMemorySegment(S, w, r2 + k * 2L, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0).lanewise(LSHL, 16).reinterpretAsFloats().fma(xv, a2);
+                a3 = ShortVector.fromMemorySegment(S, w, r3 + k * 2L, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0).lanewise(LSHL, 16).reinterpretAsFloats().fma(xv, a3);
             }
             float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
             float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
@@ -91,7 +98,7 @@ final class MatVec {
         for (; o < o1; o++) {
             long r = o * rowBytes;
             FloatVector a = FloatVector.zero(F);
-            for (int k = 0; k < kv; k += L) a = WeightLanes.bf16(w, r + k * 2L).fma(WeightLanes.f32(x, k * 4L), a);
+            for (int k = 0; k < kv; k += L) a = ShortVector.fromMemorySegment(S, w, r + k * 2L, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0).lanewise(LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F, x, k * 4L, ORDER), a);
             float s = a.reduceLanes(VectorOperators.ADD);
             for (int k = kv; k < in; k++) s += x.get(F32, k * 4L) * bf16(w, r + k * 2L);
             y.set(F32, o * 4L, s);
@@ -106,7 +113,7 @@ final class MatVec {
             long r0 = o * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
             FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
             for (int k = 0; k < kv; k += L) {
-                FloatVector xv = WeightLanes.f32(x, k * 4L);
+                FloatVector xv = FloatVector.fromMemorySegment(F, x, k * 4L, ORDER);
                 a0 = WeightLanes.f16(w, r0 + k * 2L).fma(xv, a0);
                 a1 = WeightLanes.f16(w, r1 + k * 2L).fma(xv, a1);
                 a2 = WeightLanes.f16(w, r2 + k * 2L).fma(xv, a2);
@@ -126,7 +133,7 @@ final class MatVec {
         for (; o < o1; o++) {
             long r = o * rowBytes;
             FloatVector a = FloatVector.zero(F);
-            for (int k = 0; k < kv; k += L) a = WeightLanes.f16(w, r + k * 2L).fma(WeightLanes.f32(x, k * 4L), a);
+            for (int k = 0; k < kv; k += L) a = WeightLanes.f16(w, r + k * 2L).fma(FloatVector.fromMemorySegment(F, x, k * 4L, ORDER), a);
             float s = a.reduceLanes(VectorOperators.ADD);
             for (int k = kv; k < in; k++) s += x.get(F32, k * 4L) * Float.float16ToFloat(w.get(I16, r + k * 2L));
             y.set(F32, o * 4L, s);
@@ -147,14 +154,20 @@ final class MatVec {
                 // Σ x·q within the block per row, then scaled once: a += d · Σ x·q
                 FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
                 for (int j = 0; j < 32; j += B.length()) {
-                    ByteVector q0 = WeightLanes.int8(w, r0 + blk + 2 + j), q1 = WeightLanes.int8(w, r1 + blk + 2 + j);
-                    ByteVector q2 = WeightLanes.int8(w, r2 + blk + 2 + j), q3 = WeightLanes.int8(w, r3 + blk + 2 + j);
-                    for (int p = 0; p < PARTS; p++) {
-                        FloatVector xv = WeightLanes.f32(x, xb + (j + p * L) * 4L);
-                        s0 = WeightLanes.int8Part(q0, p).fma(xv, s0);
-                        s1 = WeightLanes.int8Part(q1, p).fma(xv, s1);
-                        s2 = WeightLanes.int8Part(q2, p).fma(xv, s2);
-                        s3 = WeightLanes.int8Part(q3, p).fma(xv, s3);
+                    ByteVector q0 = ByteVector.fromMemorySegment(B, w, r0 + blk + 2 + j, ORDER), q1 = ByteVector.fromMemorySegment(B, w, r1 + blk + 2 + j, ORDER);
+                    ByteVector q2 = ByteVector.fromMemorySegment(B, w, r2 + blk + 2 + j, ORDER), q3 = ByteVector.fromMemorySegment(B, w, r3 + blk + 2 + j, ORDER);
+                    // the part index must be a constant for the conversion to compile to vector code
+                    FloatVector xv = FloatVector.fromMemorySegment(F, x, xb + j * 4L, ORDER);
+                    s0 = ((FloatVector) q0.convertShape(B2F, F, 0)).fma(xv, s0);
+                    s1 = ((FloatVector) q1.convertShape(B2F, F, 0)).fma(xv, s1);
+                    s2 = ((FloatVector) q2.convertShape(B2F, F, 0)).fma(xv, s2);
+                    s3 = ((FloatVector) q3.convertShape(B2F, F, 0)).fma(xv, s3);
+                    if (PARTS == 2) {
+                        xv = FloatVector.fromMemorySegment(F, x, xb + (j + L) * 4L, ORDER);
+                        s0 = ((FloatVector) q0.convertShape(B2F, F, 1)).fma(xv, s0);
+                        s1 = ((FloatVector) q1.convertShape(B2F, F, 1)).fma(xv, s1);
+                        s2 = ((FloatVector) q2.convertShape(B2F, F, 1)).fma(xv, s2);
+                        s3 = ((FloatVector) q3.convertShape(B2F, F, 1)).fma(xv, s3);
                     }
                 }
                 a0 = s0.fma(FloatVector.broadcast(F, WeightLanes.q8Scale(w, r0 + blk)), a0);
@@ -172,10 +185,9 @@ final class MatVec {
                 long blk = r + b * 34L, xb = b * 128L;
                 FloatVector s = FloatVector.zero(F);
                 for (int j = 0; j < 32; j += B.length()) {
-                    ByteVector q = WeightLanes.int8(w, blk + 2 + j);
-                    for (int p = 0; p < PARTS; p++) {
-                        s = WeightLanes.int8Part(q, p).fma(WeightLanes.f32(x, xb + (j + p * L) * 4L), s);
-                    }
+                    ByteVector q = ByteVector.fromMemorySegment(B, w, blk + 2 + j, ORDER);
+                    s = ((FloatVector) q.convertShape(B2F, F, 0)).fma(FloatVector.fromMemorySegment(F, x, xb + j * 4L, ORDER), s);
+                    if (PARTS == 2) s = ((FloatVector) q.convertShape(B2F, F, 1)).fma(FloatVector.fromMemorySegment(F, x, xb + (j + L) * 4L, ORDER), s);
                 }
                 a = s.fma(FloatVector.broadcast(F, WeightLanes.q8Scale(w, blk)), a);
             }

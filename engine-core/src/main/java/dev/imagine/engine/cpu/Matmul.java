@@ -3,6 +3,7 @@ package dev.imagine.engine.cpu;
 import dev.imagine.engine.tensor.DType;
 import dev.imagine.engine.tensor.Tensor;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -22,7 +23,7 @@ public final class Matmul {
     private static final int CHUNKS_PER_THREAD = 8;
 
     private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
-    private static final ThreadLocal<float[][]> PANELS = ThreadLocal.withInitial(() -> new float[1][0]);
+    private static final ThreadLocal<Scratch> PANELS = ThreadLocal.withInitial(Scratch::new);
 
     private Matmul() {
     }
@@ -66,8 +67,8 @@ public final class Matmul {
                 pool.forEach(job.chunks, job.vectorChunk);
             } else {
                 job.kp = Gemm.padded(in);
-                job.xs = grow(job.xs, rows * job.kp);
-                Gemm.packActivations(x, rows, in, job.xs, job.kp);
+                job.xs.ensure((long) rows * job.kp * 4);
+                Gemm.packActivations(x, rows, in, job.xs.segment, job.kp);
                 int panels = (out + Gemm.PANEL - 1) / Gemm.PANEL;
                 int chunks = Math.min(panels, threads == 1 ? 1 : threads * CHUNKS_PER_THREAD);
                 job.unitsPerChunk = (panels + chunks - 1) / chunks;
@@ -81,8 +82,16 @@ public final class Matmul {
         }
     }
 
-    private static float[] grow(float[] a, int n) {
-        return a.length >= n ? a : new float[Math.max(n, a.length + a.length / 2)];
+    /**
+     * A growable off-heap f32 buffer owned by one thread (the Vector API loads native segments fastest).
+     * Auto arena: freed with its thread.
+     */
+    private static final class Scratch {
+        MemorySegment segment = MemorySegment.NULL;
+
+        void ensure(long bytes) {
+            if (segment.byteSize() < bytes) segment = Arena.ofAuto().allocate(Math.max(bytes, segment.byteSize() * 3 / 2), 64);
+        }
     }
 
     /** The state of one call, reused by its calling thread; chunks read it from any worker. */
@@ -90,7 +99,7 @@ public final class Matmul {
         MemorySegment x, y, w;
         DType type;
         int rows, out, in, kp, chunks, unitsPerChunk;
-        float[] xs = new float[0];
+        final Scratch xs = new Scratch();
         // bound once so that handing a chunk method to the pool allocates nothing per call
         final WorkerPool.Chunk vectorChunk = this::vectorChunk;
         final WorkerPool.Chunk matrixChunk = this::matrixChunk;
@@ -108,9 +117,9 @@ public final class Matmul {
         void matrixChunk(int chunk) {
             int panels = (out + Gemm.PANEL - 1) / Gemm.PANEL;
             int p0 = chunk * unitsPerChunk, p1 = Math.min(panels, p0 + unitsPerChunk);
-            float[][] holder = PANELS.get();
-            if (holder[0].length < Gemm.PANEL * kp) holder[0] = new float[Gemm.PANEL * kp];
-            Gemm.multiply(xs, rows, kp, type, w, out, in, p0, p1, y, holder[0]);
+            Scratch panel = PANELS.get();
+            panel.ensure((long) Gemm.PANEL * kp * 4);
+            Gemm.multiply(xs.segment, rows, kp, type, w, out, in, p0, p1, y, panel.segment);
         }
     }
 }

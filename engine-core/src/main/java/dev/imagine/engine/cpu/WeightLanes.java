@@ -16,7 +16,11 @@ import java.nio.ByteOrder;
 /**
  * Loads weights of every storage type as f32 vector lanes, converting in registers. The float width is the
  * CPU's preferred one capped at 512 bits (a Q8_0 block of 32 must hold at least two vectors' worth), or
- * the system property {@code imagine.vector.bits} (64..512) so tests can run the kernels at other widths.
+ * the system property {@code imagine.vector.bits} (128..512) so tests can run the kernels at other widths.
+ *
+ * <p>The hot loops spell these conversions out inline rather than calling the helpers below: C2 may refuse to
+ * inline a helper that it already compiled standalone, and a vector crossing a call is boxed on the heap,
+ * which is 10-50× slower. The helpers document each conversion and serve the cold paths.
  *
  * <p>Usage: {@code FloatVector w = WeightLanes.bf16(seg, byteOffset);}
  */
@@ -28,7 +32,7 @@ final class WeightLanes {
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     /** Bytes for Q8_0: at least 64 bits (the smallest shape), so one load may give several float vectors. */
     static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
-    /** Float vectors per byte load. */
+    /** Float vectors per byte load: 1, or 2 when F is 128 bits or narrower (bytes come no smaller than 64 bits). */
     static final int PARTS = B.length() / L;
     static final ByteOrder ORDER = ByteOrder.nativeOrder();
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -42,8 +46,8 @@ final class WeightLanes {
     private static VectorSpecies<Float> floatSpecies() {
         int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
         int bits = Integer.getInteger("imagine.vector.bits", Math.min(preferred, 512));
-        if (bits < 64 || bits > 512 || Integer.bitCount(bits) != 1) {
-            throw new IllegalArgumentException("imagine.vector.bits must be 64, 128, 256 or 512, got " + bits);
+        if (bits < 128 || bits > 512 || Integer.bitCount(bits) != 1) {
+            throw new IllegalArgumentException("imagine.vector.bits must be 128, 256 or 512, got " + bits);
         }
         return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
     }
