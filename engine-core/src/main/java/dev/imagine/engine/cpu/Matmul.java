@@ -118,7 +118,7 @@ public final class Matmul {
             int panels = (out + Gemm.PANEL - 1) / Gemm.PANEL;
             int p0 = chunk * unitsPerChunk, p1 = Math.min(panels, p0 + unitsPerChunk);
             Scratch panel = PANELS.get();
-            panel.ensure((long) Gemm.PANEL * kp * 4);
+            panel.ensure((long) Gemm.PANEL * Math.min(kp, Gemm.K_BLOCK) * 4);
             Gemm.multiply(xs.segment, rows, kp, type, w, out, in, p0, p1, y, panel.segment);
         }
     }
