@@ -96,7 +96,7 @@ public final class Qwen3Weights implements AutoCloseable {
     public enum Naming {
         HF {
             @Override
-            String layer(int i, String part) {
+            public String layer(int i, String part) {
                 return "model.layers." + i + "." + switch (part) {
                     case "attn_norm" -> "input_layernorm";
                     case "q" -> "self_attn.q_proj";
@@ -114,7 +114,7 @@ public final class Qwen3Weights implements AutoCloseable {
             }
 
             @Override
-            String global(String part) {
+            public String global(String part) {
                 return switch (part) {
                     case "embed" -> "model.embed_tokens.weight";
                     case "norm" -> "model.norm.weight";
@@ -126,7 +126,7 @@ public final class Qwen3Weights implements AutoCloseable {
         /** As llama.cpp's converter writes Qwen3 (no q/k permutation: Qwen3 uses NEOX RoPE there too). */
         GGUF {
             @Override
-            String layer(int i, String part) {
+            public String layer(int i, String part) {
                 return "blk." + i + "." + switch (part) {
                     case "attn_norm" -> "attn_norm";
                     case "q" -> "attn_q";
@@ -144,7 +144,7 @@ public final class Qwen3Weights implements AutoCloseable {
             }
 
             @Override
-            String global(String part) {
+            public String global(String part) {
                 return switch (part) {
                     case "embed" -> "token_embd.weight";
                     case "norm" -> "output_norm.weight";
@@ -154,9 +154,11 @@ public final class Qwen3Weights implements AutoCloseable {
             }
         };
 
-        abstract String layer(int i, String part);
+        /** The name of part ("attn_norm", "q", "k", "v", "o", "q_norm", "k_norm", "ffn_norm", "gate", "up", "down") of layer i. */
+        public abstract String layer(int i, String part);
 
-        abstract String global(String part);
+        /** The name of a global part: "embed", "norm" or "lm_head". */
+        public abstract String global(String part);
     }
 
     /** Binds and shape-checks every tensor the config needs. */
