@@ -21,6 +21,18 @@ public final class Generator {
     private final Qwen3Model model;
     private final Sampler sampler;
     private final Batch batch = new Batch();
+    private Stats stats = new Stats(0, 0, 0, 0, 0);
+
+    /** Timings of the last {@link #generate} call: prefill (prompt tokens, ns) and decode (steps, tokens, ns). */
+    public record Stats(int promptTokens, long prefillNanos, int decodeSteps, int decodeTokens, long decodeNanos) {
+        public double decodeTokensPerSecond() {
+            return decodeNanos == 0 ? 0 : decodeTokens * 1e9 / decodeNanos;
+        }
+    }
+
+    public Stats stats() {
+        return stats;
+    }
 
     public Generator(Qwen3Model model) {
         this.model = model;
@@ -79,6 +91,12 @@ public final class Generator {
         }
     }
 
+    private static int promptTokens(List<GenerationRequest> requests) {
+        int n = 0;
+        for (GenerationRequest r : requests) n += r.prompt().length;
+        return n;
+    }
+
     /** Completions of every request, in request order then completion index. */
     public List<Completion> generate(List<GenerationRequest> requests) {
         KvCache cache = model.cache();
@@ -96,7 +114,9 @@ public final class Generator {
                 prompts.add(s);
                 batch.add(s, r.prompt(), false);
             }
+            long t0 = System.nanoTime();
             MemorySegment logits = model.forward(batch);
+            long prefillNanos = System.nanoTime() - t0;
             for (int ri = 0; ri < requests.size(); ri++) {
                 GenerationRequest r = requests.get(ri);
                 for (int i = 0; i < r.n(); i++) {
@@ -117,7 +137,11 @@ public final class Generator {
                 else cache.release(run.seq);
             }
             // decode: one forward for all unfinished completions per step
+            long t1 = System.nanoTime();
+            int steps = 0, decoded = 0;
             while (activeCount > 0) {
+                steps++;
+                decoded += activeCount;
                 batch.clear();
                 for (int i = 0; i < activeCount; i++) batch.add(active[i].seq, active[i].tokens[active[i].count - 1]);
                 logits = model.forward(batch);
@@ -132,6 +156,7 @@ public final class Generator {
                 }
                 activeCount = still;
             }
+            stats = new Stats(promptTokens(requests), prefillNanos, steps, decoded, System.nanoTime() - t1);
         } finally {
             prompts.forEach(cache::release);
             for (Running run : all) if (run.seq != null) cache.release(run.seq);
