@@ -63,4 +63,50 @@ class SamplerTest {
         int t = s.sample(l, 0, p, new SplittableRandom(1));
         assertEquals(Math.log(new double[]{0.4, 0.3, 0.2, 0.1}[t]), s.lastLogprob(), 1e-5);
     }
+
+    /** The bucketed candidate search keeps exactly what a full sort keeps. */
+    @Test
+    void filtersMatchABruteForceFullSort() {
+        int vocab = 5000;
+        SplittableRandom rng = new SplittableRandom(17);
+        for (int trial = 0; trial < 40; trial++) {
+            float[] l = new float[vocab];
+            double spread = 1 + rng.nextDouble() * 12;
+            for (int i = 0; i < vocab; i++) l[i] = (float) (rng.nextGaussian() * spread);
+            if (trial % 5 == 0) for (int i = 0; i < vocab; i += 7) l[i] = l[0]; // ties
+            double temperature = 0.3 + rng.nextDouble() * 1.5;
+            int topK = trial % 3 == 0 ? 0 : 1 + rng.nextInt(300);
+            double topP = trial % 4 == 0 ? 1.0 : 0.05 + rng.nextDouble() * 0.94;
+            double minP = trial % 2 == 0 ? 0 : rng.nextDouble() * 0.2;
+            SamplingParams p = new SamplingParams(temperature, topK, topP, minP, 1);
+            int[] got = new Sampler(vocab).keptTokens(MemorySegment.ofArray(l), 0, p);
+            java.util.Arrays.sort(got);
+            assertEquals(java.util.Arrays.toString(bruteForce(l, p)), java.util.Arrays.toString(got), "trial " + trial);
+        }
+    }
+
+    private static int[] bruteForce(float[] l, SamplingParams p) {
+        int vocab = l.length;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float f : l) max = Math.max(max, f);
+        float[] w = new float[vocab];
+        for (int i = 0; i < vocab; i++) w[i] = (float) Math.exp((l[i] - max) / p.temperature());
+        Integer[] ids = new Integer[vocab];
+        for (int i = 0; i < vocab; i++) ids[i] = i;
+        java.util.Arrays.sort(ids, (a, b) -> w[a] != w[b] ? Float.compare(w[b], w[a]) : Integer.compare(a, b));
+        int n = p.topK() > 0 ? Math.min(p.topK(), vocab) : vocab;
+        if (p.topP() < 1) {
+            double total = 0;
+            if (p.topK() > 0) for (int i = 0; i < n; i++) total += w[ids[i]];
+            else for (int i = 0; i < vocab; i++) total += w[i];
+            double c = 0;
+            int keep = 0;
+            while (keep < n) {
+                c += w[ids[keep++]];
+                if (c >= p.topP() * total) break;
+            }
+            n = keep;
+        }
+        return java.util.Arrays.stream(ids, 0, n).filter(i -> w[i] >= p.minP()).mapToInt(Integer::intValue).sorted().toArray();
+    }
 }
