@@ -14,11 +14,13 @@ import jdk.incubator.vector.VectorSpecies;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.stream.IntStream;
 
 /**
  * The CPU {@link Backend}: matmul goes to {@link Matmul} (which owns the SIMD kernels and the worker pool); the
  * rest are plain loops, with the attention dot products over head_dim on the Vector API when the cache is f32.
- * Attention runs on the calling thread (not yet split over heads). Not thread-safe: one backend per model.
+ * Attention over long contexts is split over (row, head) tasks on the common fork/join pool (to be moved onto the
+ * kernels' worker pool once it lands); short ones stay on the calling thread. Not thread-safe: one backend per model.
  *
  * <p>Usage: {@code Backend backend = new CpuBackend();}
  */
@@ -27,9 +29,6 @@ public final class CpuBackend implements Backend {
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
-
-    /** Attention scores of one (row, head): [positions], reused. */
-    private float[] scores = new float[256];
 
     @Override
     public void matmul(MemorySegment x, int rows, Tensor w, MemorySegment y) {
@@ -103,41 +102,59 @@ public final class CpuBackend implements Backend {
     @Override
     public void attention(KvCache cache, int layer, Batch batch, MemorySegment q, MemorySegment out,
                           int heads, int kvHeads, int headDim) {
-        int kvDim = kvHeads * headDim, group = heads / kvHeads;
+        int rows = batch.rows();
+        long work = 0; // multiply-adds, to decide whether splitting over threads pays
+        for (int t = 0; t < rows; t++) work += (long) (batch.position(t) + 1) * heads * headDim * 2;
+        if (work < PARALLEL_WORK || rows * heads == 1) {
+            for (int task = 0; task < rows * heads; task++) attendOne(cache, layer, batch, q, out, heads, kvHeads, headDim, task, callerScores);
+        } else {
+            // one task per (row, head); each worker thread keeps its own scores scratch
+            IntStream.range(0, rows * heads).parallel().forEach(task ->
+                    attendOne(cache, layer, batch, q, out, heads, kvHeads, headDim, task, threadScores.get()));
+        }
+    }
+
+    /** Below this many multiply-adds attention stays on the calling thread (short contexts: no fork/join overhead). */
+    private static final long PARALLEL_WORK = 1L << 20;
+
+    private final ThreadLocal<float[][]> threadScores = ThreadLocal.withInitial(() -> new float[][]{new float[256]});
+
+    private final float[][] callerScores = {new float[256]};
+
+    /** Attention of one (row t, query head h), task = t·heads + h: out[t,h,:] = softmax(q·Kᵀ·scale)·V over positions 0..p. */
+    private static void attendOne(KvCache cache, int layer, Batch batch, MemorySegment q, MemorySegment out,
+                                  int heads, int kvHeads, int headDim, int task, float[][] scratch) {
+        int t = task / heads, h = task % heads;
+        int kvDim = kvHeads * headDim, kvHead = h / (heads / kvHeads);
         float scale = (float) (1.0 / Math.sqrt(headDim));
         MemorySegment keys = cache.keys(layer), values = cache.values(layer);
         boolean f32 = cache.dtype() == DType.F32;
-        for (int t = 0; t < batch.rows(); t++) {
-            KvCache.Sequence seq = batch.sequence(t);
-            int len = batch.position(t) + 1; // causal: positions 0..p
-            if (scores.length < len) scores = new float[Math.max(len, scores.length * 2)];
-            for (int h = 0; h < heads; h++) {
-                long qOff = ((long) t * heads + h) * headDim;
-                int kvHead = h / group;
-                // scores[j] = q[t,h,:] · k[j,kvHead,:] · scale
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < len; j++) {
-                    long kOff = cache.row(seq, j) * kvDim + (long) kvHead * headDim;
-                    float s = (f32 ? dotF32(q, qOff, keys, kOff, headDim) : dotBf16(q, qOff, keys, kOff, headDim)) * scale;
-                    scores[j] = s;
-                    if (s > max) max = s;
-                }
-                float sum = 0f;
-                for (int j = 0; j < len; j++) {
-                    float e = (float) Math.exp(scores[j] - max);
-                    scores[j] = e;
-                    sum += e;
-                }
-                float inv = 1f / sum;
-                // out[t,h,:] = Σ_j softmax_j · v[j,kvHead,:]
-                long oOff = qOff;
-                for (int i = 0; i < headDim; i++) out.setAtIndex(F32, oOff + i, 0f);
-                for (int j = 0; j < len; j++) {
-                    long vOff = cache.row(seq, j) * kvDim + (long) kvHead * headDim;
-                    if (f32) axpyF32(scores[j] * inv, values, vOff, out, oOff, headDim);
-                    else axpyBf16(scores[j] * inv, values, vOff, out, oOff, headDim);
-                }
-            }
+        KvCache.Sequence seq = batch.sequence(t);
+        int len = batch.position(t) + 1; // causal: positions 0..p
+        if (scratch[0].length < len) scratch[0] = new float[Math.max(len, scratch[0].length * 2)];
+        float[] scores = scratch[0];
+        long qOff = ((long) t * heads + h) * headDim;
+        // scores[j] = q[t,h,:] · k[j,kvHead,:] · scale
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < len; j++) {
+            long kOff = cache.row(seq, j) * kvDim + (long) kvHead * headDim;
+            float s = (f32 ? dotF32(q, qOff, keys, kOff, headDim) : dotBf16(q, qOff, keys, kOff, headDim)) * scale;
+            scores[j] = s;
+            if (s > max) max = s;
+        }
+        float sum = 0f;
+        for (int j = 0; j < len; j++) {
+            float e = (float) Math.exp(scores[j] - max);
+            scores[j] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        // out[t,h,:] = Σ_j softmax_j · v[j,kvHead,:]
+        for (int i = 0; i < headDim; i++) out.setAtIndex(F32, qOff + i, 0f);
+        for (int j = 0; j < len; j++) {
+            long vOff = cache.row(seq, j) * kvDim + (long) kvHead * headDim;
+            if (f32) axpyF32(scores[j] * inv, values, vOff, out, qOff, headDim);
+            else axpyBf16(scores[j] * inv, values, vOff, out, qOff, headDim);
         }
     }
 

@@ -99,6 +99,7 @@ public final class Generator {
 
     /** Completions of every request, in request order then completion index. */
     public List<Completion> generate(List<GenerationRequest> requests) {
+        if (requests.isEmpty()) return List.of();
         KvCache cache = model.cache();
         int maxPositions = model.config().maxPositions();
         List<Running> all = new ArrayList<>();

@@ -41,6 +41,7 @@ class RandomModelTest {
         Qwen3Config tiny = Qwen3Checkpoints.shape("tiny");
         assertMatchesReference(Qwen3Checkpoints.writeRandom(tiny, DType.F32, 7, dir.resolve("f32"), null), 1e-5f);
         assertMatchesReference(Qwen3Checkpoints.writeRandom(tiny, DType.BF16, 7, dir.resolve("bf16"), null), 1e-5f);
+        assertMatchesReference(Qwen3Checkpoints.writeRandom(tiny, DType.F16, 7, dir.resolve("f16"), null), 1e-5f);
         try (Qwen3Weights w = Qwen3Weights.open(dir.resolve("f32"))) {
             assertEquals(tiny, w.config());
         }
@@ -91,6 +92,7 @@ class RandomModelTest {
         try (Qwen3Weights src = Qwen3Weights.open(resource("tiny-f32"))) {
             Qwen3Checkpoints.toGguf(src, DType.F32, dir.resolve("f32.gguf"), null);
             Qwen3Checkpoints.toGguf(src, DType.Q8_0, dir.resolve("q8.gguf"), null);
+            Qwen3Checkpoints.toGguf(src, DType.F16, dir.resolve("f16.gguf"), null);
             float[] expected = allLogits(src, TOKENS);
             try (Qwen3Weights g = Qwen3Weights.open(dir.resolve("f32.gguf"))) {
                 assertTrue(maxAbsDiff(expected, allLogits(g, TOKENS)) < 1e-6f);
@@ -100,5 +102,9 @@ class RandomModelTest {
             }
         }
         assertMatchesReference(dir.resolve("q8.gguf"), 1e-5f);
+        assertMatchesReference(dir.resolve("f16.gguf"), 1e-5f);
+        try (Qwen3Weights g = Qwen3Weights.open(dir.resolve("f16.gguf"))) {
+            assertEquals(DType.F16, g.layers().getFirst().wDown().dtype());
+        }
     }
 }
