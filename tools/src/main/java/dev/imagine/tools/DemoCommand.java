@@ -22,14 +22,13 @@ final class DemoCommand implements Runnable {
 
     /** The stages that exist, in pipeline order. */
     static List<DemoStage> stages() {
-        return List.of(new SystemCheckStage());
+        return List.of(new SystemCheckStage(), new EngineDemoStage());
     }
 
     /** Pipeline stages not built yet, each with the issue that adds it. */
     static final List<String> STILL_TO_COME = List.of(
             "new-query generation + exact planner + official evaluation (TravelPlanner sandbox)",
             "teacher multi-agent system over HTTP -> Arrow traces",
-            "Qwen3 engine: load, generate",
             "SFT on traces, then GRPO with group rollouts",
             "serving: planner API, OpenAI-compatible server, batch plans");
 

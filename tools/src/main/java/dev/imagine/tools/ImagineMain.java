@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
         subcommands = {
                 DemoCommand.class,
                 DevicesCommand.class,
+                GenerateCommand.class,
+                LogitsCommand.class,
+                ModelCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class ImagineMain implements Runnable {

@@ -1,6 +1,7 @@
 package dev.imagine.tools;
 
 import dev.imagine.cuda.CudaException;
+import dev.imagine.engine.EngineException;
 import picocli.CommandLine;
 
 import java.io.FileNotFoundException;
@@ -24,6 +25,7 @@ final class UserErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
     static boolean isUserError(Throwable e) {
         return e instanceof CudaException
+                || e instanceof EngineException
                 || e instanceof UserError
                 || e instanceof NoSuchFileException
                 || e instanceof FileNotFoundException

@@ -1,0 +1,211 @@
+package dev.imagine.engine.cpu;
+
+import dev.imagine.engine.kv.KvCache;
+import dev.imagine.engine.model.Backend;
+import dev.imagine.engine.model.Batch;
+import dev.imagine.engine.tensor.DType;
+import dev.imagine.engine.tensor.Dequantize;
+import dev.imagine.engine.tensor.Float16;
+import dev.imagine.engine.tensor.Tensor;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.stream.IntStream;
+
+/**
+ * The CPU {@link Backend}: matmul goes to {@link Matmul} (which owns the SIMD kernels and the worker pool); the
+ * rest are plain loops, with the attention dot products over head_dim on the Vector API when the cache is f32.
+ * Attention over long contexts is split over (row, head) tasks on the common fork/join pool (to be moved onto the
+ * kernels' worker pool once it lands); short ones stay on the calling thread. Not thread-safe: one backend per model.
+ *
+ * <p>Usage: {@code Backend backend = new CpuBackend();}
+ */
+public final class CpuBackend implements Backend {
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+
+    @Override
+    public void matmul(MemorySegment x, int rows, Tensor w, MemorySegment y) {
+        Matmul.matmul(x, rows, w, y);
+    }
+
+    @Override
+    public void embedding(Tensor table, int[] tokens, int rows, MemorySegment out) {
+        int dim = table.dim(1), vocab = table.dim(0);
+        for (int t = 0; t < rows; t++) {
+            if (tokens[t] < 0 || tokens[t] >= vocab) {
+                throw new IllegalArgumentException("token id " + tokens[t] + " is outside the vocabulary [0, " + vocab + ")");
+            }
+            Dequantize.row(table, tokens[t], out, (long) t * dim * 4);
+        }
+    }
+
+    @Override
+    public void rmsnorm(MemorySegment x, MemorySegment weight, MemorySegment out, int rows, int dim, float eps) {
+        // x[R,dim] → out[R,dim]; the sum of squares in double so the norm does not depend on the summation order
+        for (int r = 0; r < rows; r++) {
+            long base = (long) r * dim;
+            double ss = 0;
+            for (int i = 0; i < dim; i++) {
+                float v = x.getAtIndex(F32, base + i);
+                ss += v * v;
+            }
+            float inv = (float) (1.0 / Math.sqrt(ss / dim + eps));
+            for (int i = 0; i < dim; i++) {
+                out.setAtIndex(F32, base + i, x.getAtIndex(F32, base + i) * inv * weight.getAtIndex(F32, i));
+            }
+        }
+    }
+
+    @Override
+    public void rope(MemorySegment x, int rows, int heads, int headDim, MemorySegment cos, MemorySegment sin) {
+        // x[T, heads, headDim]; NEOX pairs (i, i + half)
+        int half = headDim / 2;
+        for (int t = 0; t < rows; t++) {
+            for (int h = 0; h < heads; h++) {
+                long base = ((long) t * heads + h) * headDim;
+                for (int i = 0; i < half; i++) {
+                    float c = cos.getAtIndex(F32, (long) t * half + i), s = sin.getAtIndex(F32, (long) t * half + i);
+                    float a = x.getAtIndex(F32, base + i), b = x.getAtIndex(F32, base + i + half);
+                    x.setAtIndex(F32, base + i, a * c - b * s);
+                    x.setAtIndex(F32, base + i + half, b * c + a * s);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void storeKv(KvCache cache, int layer, Batch batch, MemorySegment k, MemorySegment v) {
+        // k, v [T, kvDim] → cache rows
+        int kvDim = cache.kvDim();
+        MemorySegment keys = cache.keys(layer), values = cache.values(layer);
+        for (int t = 0; t < batch.rows(); t++) {
+            long row = cache.row(batch.sequence(t), batch.position(t));
+            if (cache.dtype() == DType.F32) {
+                MemorySegment.copy(k, (long) t * kvDim * 4, keys, row * kvDim * 4, kvDim * 4L);
+                MemorySegment.copy(v, (long) t * kvDim * 4, values, row * kvDim * 4, kvDim * 4L);
+            } else {
+                for (int i = 0; i < kvDim; i++) {
+                    keys.setAtIndex(I16, row * kvDim + i, Float16.floatToBf16(k.getAtIndex(F32, (long) t * kvDim + i)));
+                    values.setAtIndex(I16, row * kvDim + i, Float16.floatToBf16(v.getAtIndex(F32, (long) t * kvDim + i)));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void attention(KvCache cache, int layer, Batch batch, MemorySegment q, MemorySegment out,
+                          int heads, int kvHeads, int headDim) {
+        int rows = batch.rows();
+        long work = 0; // multiply-adds, to decide whether splitting over threads pays
+        for (int t = 0; t < rows; t++) work += (long) (batch.position(t) + 1) * heads * headDim * 2;
+        if (work < PARALLEL_WORK || rows * heads == 1) {
+            for (int task = 0; task < rows * heads; task++) attendOne(cache, layer, batch, q, out, heads, kvHeads, headDim, task, callerScores);
+        } else {
+            // one task per (row, head); each worker thread keeps its own scores scratch
+            IntStream.range(0, rows * heads).parallel().forEach(task ->
+                    attendOne(cache, layer, batch, q, out, heads, kvHeads, headDim, task, threadScores.get()));
+        }
+    }
+
+    /** Below this many multiply-adds attention stays on the calling thread (short contexts: no fork/join overhead). */
+    private static final long PARALLEL_WORK = 1L << 20;
+
+    private final ThreadLocal<float[][]> threadScores = ThreadLocal.withInitial(() -> new float[][]{new float[256]});
+
+    private final float[][] callerScores = {new float[256]};
+
+    /** Attention of one (row t, query head h), task = t·heads + h: out[t,h,:] = softmax(q·Kᵀ·scale)·V over positions 0..p. */
+    private static void attendOne(KvCache cache, int layer, Batch batch, MemorySegment q, MemorySegment out,
+                                  int heads, int kvHeads, int headDim, int task, float[][] scratch) {
+        int t = task / heads, h = task % heads;
+        int kvDim = kvHeads * headDim, kvHead = h / (heads / kvHeads);
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        MemorySegment keys = cache.keys(layer), values = cache.values(layer);
+        boolean f32 = cache.dtype() == DType.F32;
+        KvCache.Sequence seq = batch.sequence(t);
+        int len = batch.position(t) + 1; // causal: positions 0..p
+        if (scratch[0].length < len) scratch[0] = new float[Math.max(len, scratch[0].length * 2)];
+        float[] scores = scratch[0];
+        long qOff = ((long) t * heads + h) * headDim;
+        // scores[j] = q[t,h,:] · k[j,kvHead,:] · scale
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < len; j++) {
+            long kOff = cache.row(seq, j) * kvDim + (long) kvHead * headDim;
+            float s = (f32 ? dotF32(q, qOff, keys, kOff, headDim) : dotBf16(q, qOff, keys, kOff, headDim)) * scale;
+            scores[j] = s;
+            if (s > max) max = s;
+        }
+        float sum = 0f;
+        for (int j = 0; j < len; j++) {
+            float e = (float) Math.exp(scores[j] - max);
+            scores[j] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        // out[t,h,:] = Σ_j softmax_j · v[j,kvHead,:]
+        for (int i = 0; i < headDim; i++) out.setAtIndex(F32, qOff + i, 0f);
+        for (int j = 0; j < len; j++) {
+            long vOff = cache.row(seq, j) * kvDim + (long) kvHead * headDim;
+            if (f32) axpyF32(scores[j] * inv, values, vOff, out, qOff, headDim);
+            else axpyBf16(scores[j] * inv, values, vOff, out, qOff, headDim);
+        }
+    }
+
+    /** Σ_i a[aOff+i]·b[bOff+i] (offsets in floats). */
+    static float dotF32(MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
+        int i = 0;
+        FloatVector acc = FloatVector.zero(S);
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(S, a, (aOff + i) * 4, NATIVE);
+            FloatVector y = FloatVector.fromMemorySegment(S, b, (bOff + i) * 4, NATIVE);
+            acc = x.fma(y, acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += a.getAtIndex(F32, aOff + i) * b.getAtIndex(F32, bOff + i);
+        return sum;
+    }
+
+    private static float dotBf16(MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) sum += a.getAtIndex(F32, aOff + i) * Float16.bf16ToFloat(b.getAtIndex(I16, bOff + i));
+        return sum;
+    }
+
+    /** y[yOff+i] += alpha · x[xOff+i]. */
+    private static void axpyF32(float alpha, MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
+        int i = 0;
+        FloatVector a = FloatVector.broadcast(S, alpha);
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector xv = FloatVector.fromMemorySegment(S, x, (xOff + i) * 4, NATIVE);
+            FloatVector yv = FloatVector.fromMemorySegment(S, y, (yOff + i) * 4, NATIVE);
+            xv.fma(a, yv).intoMemorySegment(y, (yOff + i) * 4, NATIVE);
+        }
+        for (; i < n; i++) y.setAtIndex(F32, yOff + i, y.getAtIndex(F32, yOff + i) + alpha * x.getAtIndex(F32, xOff + i));
+    }
+
+    private static void axpyBf16(float alpha, MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y.setAtIndex(F32, yOff + i, y.getAtIndex(F32, yOff + i) + alpha * Float16.bf16ToFloat(x.getAtIndex(I16, xOff + i)));
+        }
+    }
+
+    @Override
+    public void swiglu(MemorySegment gate, MemorySegment up, MemorySegment out, long n) {
+        for (long i = 0; i < n; i++) {
+            float g = gate.getAtIndex(F32, i);
+            out.setAtIndex(F32, i, g / (1f + (float) Math.exp(-g)) * up.getAtIndex(F32, i));
+        }
+    }
+
+    @Override
+    public void add(MemorySegment x, MemorySegment delta, long n) {
+        for (long i = 0; i < n; i++) x.setAtIndex(F32, i, x.getAtIndex(F32, i) + delta.getAtIndex(F32, i));
+    }
+}
