@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "imagine", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Train and serve reasoning planners on the JVM (IMAGINE: distil a multi-agent system into one Qwen3, then GRPO).",
         subcommands = {
+                BenchCommand.class,
                 DemoCommand.class,
                 DevicesCommand.class,
                 GenerateCommand.class,
