@@ -73,6 +73,7 @@ final class BenchCommand implements Runnable {
         o.put("fma_peak_gflops", r.fmaPeakGflops());
         o.put("prefill_gflops", r.prefillGflops());
         o.put("prefill_fma_fraction", r.prefillFmaFraction());
+        o.put("cpu_share", r.cpuShare());
         return o.toString();
     }
 
@@ -85,8 +86,11 @@ final class BenchCommand implements Runnable {
                 r.decodeTokensPerS(), 100 * r.rooflineFraction(), r.bytesReadPerToken() / 1e9, r.memoryBandwidthGbPerS());
         double single = r.decodeTokensPerS();
         for (Map.Entry<Integer, Double> e : r.batchedDecodeTokensPerS().entrySet()) {
+            if (e.getKey() == 1) continue; // the line above
             System.out.printf(Locale.ROOT, "decode, batch %-3d%.2f tokens/s aggregate (%.2fx batch 1)%n", e.getKey(), e.getValue(), e.getValue() / single);
         }
         System.out.printf(Locale.ROOT, "rss              %.2f GB%n", r.rssBytes() / 1e9);
+        System.out.printf(Locale.ROOT, "cpu share        %.0f%% of %d threads while generating (below 100%%: other processes took cores)%n",
+                100 * r.cpuShare(), r.threads());
     }
 }

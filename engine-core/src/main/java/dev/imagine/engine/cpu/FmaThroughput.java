@@ -31,7 +31,8 @@ public final class FmaThroughput {
         int threads = pool.threads();
         float[] sums = new float[threads];
         WorkerPool.Chunk run = c -> sums[c] = loop(iterations, 1f + c);
-        pool.forEach(threads, c -> sums[c] = loop(Math.min(iterations, 1_000_000L), 1f + c)); // compile
+        // compile the loop as a whole method first (a single long call would run mostly unoptimised)
+        for (int i = 0; i < 200; i++) pool.forEach(threads, c -> sums[c] = loop(2_000, 1f + c));
         long start = System.nanoTime();
         pool.forEach(threads, run);
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -3,6 +3,7 @@ package dev.imagine.engine.cpu;
 import dev.imagine.engine.tensor.DType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 
 import java.lang.foreign.MemorySegment;
@@ -18,6 +19,7 @@ import static dev.imagine.engine.cpu.WeightLanes.PARTS;
 import static dev.imagine.engine.cpu.WeightLanes.S;
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.B2F;
+import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_S2I;
 
@@ -173,7 +175,13 @@ final class Gemm {
             }
             case F16 -> {
                 long r = (long) o * in * 2;
-                for (int k = k0; k < kv; k += L) WeightLanes.f16(w, r + k * 2L).intoMemorySegment(dst, at + k * 4L, ORDER);
+                for (int k = k0; k < kv; k += L) { // WeightLanes.f16 spelled out so it is inlined
+                    IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, r + k * 2L, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0);
+                    IntVector magnitude = h.and(0x7fff).lanewise(LSHL, 13);
+                    IntVector finite = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+                    IntVector bits = finite.blend(magnitude.or(0x7f800000), h.and(0x7c00).compare(EQ, 0x7c00));
+                    bits.or(h.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats().intoMemorySegment(dst, at + k * 4L, ORDER);
+                }
                 for (int k = kv; k < k1; k++) dst.set(F32, at + k * 4L, Float.float16ToFloat(w.get(I16, r + k * 2L)));
             }
             case Q8_0 -> {

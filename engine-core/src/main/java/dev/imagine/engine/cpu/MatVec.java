@@ -2,6 +2,7 @@ package dev.imagine.engine.cpu;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -17,6 +18,7 @@ import static dev.imagine.engine.cpu.WeightLanes.ORDER;
 import static dev.imagine.engine.cpu.WeightLanes.PARTS;
 import static dev.imagine.engine.cpu.WeightLanes.S;
 import static jdk.incubator.vector.VectorOperators.B2F;
+import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_S2I;
 
@@ -105,35 +107,24 @@ final class MatVec {
         }
     }
 
+    /**
+     * One row at a time (the f16 conversion needs more registers than the 4-row loop leaves); x stays in L1, so
+     * the weights are still read once. The conversion is {@link WeightLanes#f16} spelled out so it is inlined.
+     */
     static void f16(MemorySegment x, MemorySegment w, int in, int o0, int o1, MemorySegment y) {
         int kv = in - in % L;
         long rowBytes = (long) in * 2;
-        int o = o0;
-        for (; o + 4 <= o1; o += 4) {
-            long r0 = o * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
-            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-            for (int k = 0; k < kv; k += L) {
-                FloatVector xv = FloatVector.fromMemorySegment(F, x, k * 4L, ORDER);
-                a0 = WeightLanes.f16(w, r0 + k * 2L).fma(xv, a0);
-                a1 = WeightLanes.f16(w, r1 + k * 2L).fma(xv, a1);
-                a2 = WeightLanes.f16(w, r2 + k * 2L).fma(xv, a2);
-                a3 = WeightLanes.f16(w, r3 + k * 2L).fma(xv, a3);
-            }
-            float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-            float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
-            for (int k = kv; k < in; k++) {
-                float xk = x.get(F32, k * 4L);
-                s0 += xk * Float.float16ToFloat(w.get(I16, r0 + k * 2L));
-                s1 += xk * Float.float16ToFloat(w.get(I16, r1 + k * 2L));
-                s2 += xk * Float.float16ToFloat(w.get(I16, r2 + k * 2L));
-                s3 += xk * Float.float16ToFloat(w.get(I16, r3 + k * 2L));
-            }
-            store4(y, o, s0, s1, s2, s3);
-        }
-        for (; o < o1; o++) {
+        for (int o = o0; o < o1; o++) {
             long r = o * rowBytes;
             FloatVector a = FloatVector.zero(F);
-            for (int k = 0; k < kv; k += L) a = WeightLanes.f16(w, r + k * 2L).fma(FloatVector.fromMemorySegment(F, x, k * 4L, ORDER), a);
+            for (int k = 0; k < kv; k += L) {
+                IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, r + k * 2L, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0);
+                IntVector magnitude = h.and(0x7fff).lanewise(LSHL, 13);
+                IntVector finite = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+                IntVector bits = finite.blend(magnitude.or(0x7f800000), h.and(0x7c00).compare(EQ, 0x7c00));
+                FloatVector wv = bits.or(h.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats();
+                a = wv.fma(FloatVector.fromMemorySegment(F, x, k * 4L, ORDER), a);
+            }
             float s = a.reduceLanes(VectorOperators.ADD);
             for (int k = kv; k < in; k++) s += x.get(F32, k * 4L) * Float.float16ToFloat(w.get(I16, r + k * 2L));
             y.set(F32, o * 4L, s);

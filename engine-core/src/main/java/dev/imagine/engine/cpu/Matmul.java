@@ -83,6 +83,29 @@ public final class Matmul {
     }
 
     /**
+     * Runs every kernel (each weight type, one row and several) on small matrices until the JIT has compiled
+     * them. Until then the Vector API runs as plain Java objects, 10-100× slower, so a benchmark or a server
+     * calls this once before timing or serving. Takes about a second.
+     */
+    public static void warmUp(WorkerPool pool) {
+        int out = 36, in = 256;
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment x = arena.allocate(8L * in * 4, 64), y = arena.allocate(8L * out * 4, 64);
+            for (long i = 0; i < 8L * in; i++) x.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i, (i % 7) * 0.1f);
+            for (DType type : DType.values()) {
+                MemorySegment data = arena.allocate(type.bytes((long) out * in), 64);
+                data.fill((byte) 0x11); // small normal values in every type (no subnormals: they are slow)
+                Tensor w = new Tensor("warm-up", type, new long[]{out, in}, data);
+                for (int i = 0; i < 400; i++) {
+                    matmul(pool, x, 1, w, y);
+                    matmul(pool, x, 8, w, y);
+                    matmul(pool, x, 5, w, y);
+                }
+            }
+        }
+    }
+
+    /**
      * A growable off-heap f32 buffer owned by one thread (the Vector API loads native segments fastest).
      * Auto arena: freed with its thread.
      */

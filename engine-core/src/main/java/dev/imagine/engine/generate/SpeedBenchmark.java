@@ -2,6 +2,7 @@ package dev.imagine.engine.generate;
 
 import dev.imagine.engine.cpu.CpuBackend;
 import dev.imagine.engine.cpu.FmaThroughput;
+import dev.imagine.engine.cpu.Matmul;
 import dev.imagine.engine.cpu.MemoryBandwidth;
 import dev.imagine.engine.cpu.WorkerPool;
 import dev.imagine.engine.kv.KvCache;
@@ -49,13 +50,15 @@ public final class SpeedBenchmark {
      * all completions. bytesReadPerToken counts the weights one decode step streams (every matrix once, embedding
      * row and norms ignored; KV cache reads excluded, a few percent at these lengths).
      * rooflineFraction = decodeTokensPerS · bytesReadPerToken / bandwidth; prefillFmaFraction = prefill f32
-     * FLOP/s (2 per weight per token) / measured FMA peak.
+     * FLOP/s (2 per weight per token) / measured FMA peak. cpuShare = process CPU time / (wall time × threads)
+     * over the timed generation runs: well below 1 means other processes took the cores and every rate above
+     * is low by about that factor.
      */
     public record Report(String model, String weightType, int threads, int promptTokens, int genTokens,
                          double loadSeconds, double prefillTokensPerS, double decodeTokensPerS,
                          Map<Integer, Double> batchedDecodeTokensPerS, long rssBytes, long bytesReadPerToken,
                          double memoryBandwidthGbPerS, double rooflineFraction, double fmaPeakGflops,
-                         double prefillGflops, double prefillFmaFraction) {
+                         double prefillGflops, double prefillFmaFraction, double cpuShare) {
     }
 
     private SpeedBenchmark() {
@@ -74,9 +77,13 @@ public final class SpeedBenchmark {
             for (int i = 0; i < prompt.length; i++) prompt[i] = rnd.nextInt(c.vocabSize());
 
             progress.printf("bench: warm-up (compiles the kernels)%n");
+            long warm = System.nanoTime();
+            Matmul.warmUp(pool);
+            progress.printf("bench:   kernels compiled in %.1f s%n", (System.nanoTime() - warm) / 1e9);
             generate(w, java.util.Arrays.copyOf(prompt, Math.min(prompt.length, 16)), 2, 4);
             generate(w, java.util.Arrays.copyOf(prompt, Math.min(prompt.length, 16)), 1, 4);
 
+            long cpu0 = processCpuNanos(), wall0 = System.nanoTime();
             progress.printf("bench: prefill %d tokens + decode %d tokens at batch 1%n", o.promptTokens(), o.genTokens());
             Generator.Stats single = generate(w, prompt, 1, o.genTokens());
             double prefill = single.promptTokens() * 1e9 / single.prefillNanos();
@@ -94,6 +101,7 @@ public final class SpeedBenchmark {
                 batched.put(b, rate);
                 progress.printf("bench:   %.2f tokens/s in aggregate (%.2fx batch 1)%n", rate, rate / decode);
             }
+            double cpuShare = (processCpuNanos() - cpu0) / (double) (System.nanoTime() - wall0) / o.threads();
             long rss = residentBytes();
 
             progress.printf("bench: measuring memory bandwidth (streaming read of %d MiB on %d threads)%n", o.bandwidthBytes() >> 20, o.threads());
@@ -106,7 +114,7 @@ public final class SpeedBenchmark {
             double prefillGflops = 2.0 * matrixWeights(w) * prefill / 1e9;
             return new Report(modelPath.toString(), weightType(w), o.threads(), o.promptTokens(), o.genTokens(),
                     loadSeconds, prefill, decode, batched, rss, bytes, bw.bestGbPerS(),
-                    decode * bytes / (bw.bestGbPerS() * 1e9), fma, prefillGflops, prefillGflops / fma);
+                    decode * bytes / (bw.bestGbPerS() * 1e9), fma, prefillGflops, prefillGflops / fma, cpuShare);
         }
     }
 
@@ -145,6 +153,11 @@ public final class SpeedBenchmark {
 
     private static String weightType(Qwen3Weights w) {
         return w.layers().isEmpty() ? w.lmHead().dtype().name() : w.layers().get(0).wUp().dtype().name();
+    }
+
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     /** VmRSS from /proc/self/status (Linux), or -1. Counts the mapped weight pages the runs touched. */
