@@ -49,5 +49,8 @@ class BenchCommandTest {
         CliTest.Run bad = run("bench", "--model", model.toString(), "--batch", "0");
         assertEquals(1, bad.exit());
         assertTrue(bad.err().contains("batch sizes must be >= 1"), bad.err());
+        CliTest.Run threads = run("bench", "--model", model.toString(), "--threads", "0");
+        assertEquals(1, threads.exit());
+        assertTrue(threads.err().contains("threads must be 1..31"), threads.err());
     }
 }

@@ -39,7 +39,7 @@ public final class SpeedBenchmark {
         public Options {
             if (bandwidthBytes < 1 << 20) throw new IllegalArgumentException("the bandwidth buffer must be at least 1 MiB");
             if (promptTokens < 1 || genTokens < 1) throw new IllegalArgumentException("prompt and generated tokens must be >= 1");
-            if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+            if (threads < 1 || threads > 31) throw new IllegalArgumentException("threads must be 1..31, got " + threads);
             batches = batches.clone();
             for (int b : batches) if (b < 1) throw new IllegalArgumentException("batch sizes must be >= 1, got " + b);
         }
