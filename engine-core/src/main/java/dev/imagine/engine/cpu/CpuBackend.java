@@ -19,7 +19,7 @@ import java.util.stream.IntStream;
 /**
  * The CPU {@link Backend}: matmul goes to {@link Matmul} (which owns the SIMD kernels and the worker pool); the
  * rest are plain loops, with the attention dot products over head_dim on the Vector API when the cache is f32.
- * Attention over long contexts is split over (row, head) tasks on the common fork/join pool (to be moved onto the
+ * Attention over long contexts is split over (row, KV head) tasks on the common fork/join pool (to be moved onto the
  * kernels' worker pool once it lands); short ones stay on the calling thread. Not thread-safe: one backend per model.
  *
  * <p>Usage: {@code Backend backend = new CpuBackend();}
@@ -102,15 +102,15 @@ public final class CpuBackend implements Backend {
     @Override
     public void attention(KvCache cache, int layer, Batch batch, MemorySegment q, MemorySegment out,
                           int heads, int kvHeads, int headDim) {
-        int rows = batch.rows();
+        int rows = batch.rows(), tasks = rows * kvHeads;
         long work = 0; // multiply-adds, to decide whether splitting over threads pays
         for (int t = 0; t < rows; t++) work += (long) (batch.position(t) + 1) * heads * headDim * 2;
-        if (work < PARALLEL_WORK || rows * heads == 1) {
-            for (int task = 0; task < rows * heads; task++) attendOne(cache, layer, batch, q, out, heads, kvHeads, headDim, task, callerScores);
+        if (work < PARALLEL_WORK || tasks == 1) {
+            for (int task = 0; task < tasks; task++) attendGroup(cache, layer, batch, q, out, heads, kvHeads, headDim, task, callerScores);
         } else {
-            // one task per (row, head); each worker thread keeps its own scores scratch
-            IntStream.range(0, rows * heads).parallel().forEach(task ->
-                    attendOne(cache, layer, batch, q, out, heads, kvHeads, headDim, task, threadScores.get()));
+            // one task per (row, KV head); each worker thread keeps its own scores scratch
+            IntStream.range(0, tasks).parallel().forEach(task ->
+                    attendGroup(cache, layer, batch, q, out, heads, kvHeads, headDim, task, threadScores.get()));
         }
     }
 
@@ -118,43 +118,61 @@ public final class CpuBackend implements Backend {
     private static final long PARALLEL_WORK = 1L << 20;
 
     private final ThreadLocal<float[][]> threadScores = ThreadLocal.withInitial(() -> new float[][]{new float[256]});
-
     private final float[][] callerScores = {new float[256]};
 
-    /** Attention of one (row t, query head h), task = t·heads + h: out[t,h,:] = softmax(q·Kᵀ·scale)·V over positions 0..p. */
-    private static void attendOne(KvCache cache, int layer, Batch batch, MemorySegment q, MemorySegment out,
-                                  int heads, int kvHeads, int headDim, int task, float[][] scratch) {
-        int t = task / heads, h = task % heads;
-        int kvDim = kvHeads * headDim, kvHead = h / (heads / kvHeads);
+    /**
+     * Attention of row t for the query heads sharing KV head g (task = t·kvHeads + g), so each K and V row is read
+     * once for the whole group: out[t,h,:] = softmax(q[t,h,:]·Kᵀ·scale)·V over positions 0..p, h in the group.
+     * Positions are walked block by block through the sequence's block table.
+     */
+    private static void attendGroup(KvCache cache, int layer, Batch batch, MemorySegment q, MemorySegment out,
+                                    int heads, int kvHeads, int headDim, int task, float[][] scratch) {
+        int t = task / kvHeads, g = task % kvHeads, group = heads / kvHeads;
+        int kvDim = kvHeads * headDim, blockSize = cache.blockSize();
         float scale = (float) (1.0 / Math.sqrt(headDim));
         MemorySegment keys = cache.keys(layer), values = cache.values(layer);
         boolean f32 = cache.dtype() == DType.F32;
         KvCache.Sequence seq = batch.sequence(t);
         int len = batch.position(t) + 1; // causal: positions 0..p
-        if (scratch[0].length < len) scratch[0] = new float[Math.max(len, scratch[0].length * 2)];
-        float[] scores = scratch[0];
-        long qOff = ((long) t * heads + h) * headDim;
-        // scores[j] = q[t,h,:] · k[j,kvHead,:] · scale
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < len; j++) {
-            long kOff = cache.row(seq, j) * kvDim + (long) kvHead * headDim;
-            float s = (f32 ? dotF32(q, qOff, keys, kOff, headDim) : dotBf16(q, qOff, keys, kOff, headDim)) * scale;
-            scores[j] = s;
-            if (s > max) max = s;
+        if (scratch[0].length < group * len) scratch[0] = new float[Math.max(group * len, scratch[0].length * 2)];
+        float[] scores = scratch[0]; // [group, len]
+        long q0 = ((long) t * heads + (long) g * group) * headDim; // first query head of the group
+        // scores[h,j] = q[t,h,:] · k[j,g,:] · scale
+        for (int j0 = 0; j0 < len; j0 += blockSize) {
+            long rowBase = (long) seq.block(j0 / blockSize) * blockSize;
+            for (int j = j0, end = Math.min(len, j0 + blockSize); j < end; j++) {
+                long kOff = (rowBase + j - j0) * kvDim + (long) g * headDim;
+                for (int h = 0; h < group; h++) {
+                    long qOff = q0 + (long) h * headDim;
+                    scores[h * len + j] = (f32 ? dotF32(q, qOff, keys, kOff, headDim) : dotBf16(q, qOff, keys, kOff, headDim)) * scale;
+                }
+            }
         }
-        float sum = 0f;
-        for (int j = 0; j < len; j++) {
-            float e = (float) Math.exp(scores[j] - max);
-            scores[j] = e;
-            sum += e;
+        for (int h = 0; h < group; h++) {
+            int base = h * len;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < len; j++) max = Math.max(max, scores[base + j]);
+            float sum = 0f;
+            for (int j = 0; j < len; j++) {
+                float e = (float) Math.exp(scores[base + j] - max);
+                scores[base + j] = e;
+                sum += e;
+            }
+            float inv = 1f / sum;
+            for (int j = 0; j < len; j++) scores[base + j] *= inv;
+            for (int i = 0; i < headDim; i++) out.setAtIndex(F32, q0 + (long) h * headDim + i, 0f);
         }
-        float inv = 1f / sum;
-        // out[t,h,:] = Σ_j softmax_j · v[j,kvHead,:]
-        for (int i = 0; i < headDim; i++) out.setAtIndex(F32, qOff + i, 0f);
-        for (int j = 0; j < len; j++) {
-            long vOff = cache.row(seq, j) * kvDim + (long) kvHead * headDim;
-            if (f32) axpyF32(scores[j] * inv, values, vOff, out, qOff, headDim);
-            else axpyBf16(scores[j] * inv, values, vOff, out, qOff, headDim);
+        // out[t,h,:] = Σ_j softmax[h,j] · v[j,g,:]
+        for (int j0 = 0; j0 < len; j0 += blockSize) {
+            long rowBase = (long) seq.block(j0 / blockSize) * blockSize;
+            for (int j = j0, end = Math.min(len, j0 + blockSize); j < end; j++) {
+                long vOff = (rowBase + j - j0) * kvDim + (long) g * headDim;
+                for (int h = 0; h < group; h++) {
+                    long oOff = q0 + (long) h * headDim;
+                    if (f32) axpyF32(scores[h * len + j], values, vOff, out, oOff, headDim);
+                    else axpyBf16(scores[h * len + j], values, vOff, out, oOff, headDim);
+                }
+            }
         }
     }
 

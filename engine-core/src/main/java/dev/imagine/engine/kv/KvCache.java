@@ -31,6 +31,11 @@ public final class KvCache implements AutoCloseable {
             return length;
         }
 
+        /** The cache block holding positions [i·blockSize, (i+1)·blockSize). */
+        public int block(int i) {
+            return blocks[i];
+        }
+
         /** Blocks this sequence holds, in position order. */
         public int[] blockTable() {
             return Arrays.copyOf(blocks, blockCount);
