@@ -8,6 +8,9 @@ import dev.imagine.engine.tensor.Dequantize;
 import dev.imagine.engine.tensor.Float16;
 import dev.imagine.engine.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -18,7 +21,7 @@ import java.util.stream.IntStream;
 
 /**
  * The CPU {@link Backend}: matmul goes to {@link Matmul} (which owns the SIMD kernels and the worker pool); the
- * rest are plain loops, with the attention dot products over head_dim on the Vector API when the cache is f32.
+ * rest are plain loops, with the attention dot products over head_dim on the Vector API (f32 or bf16 cache).
  * Attention over long contexts is split over (row, KV head) tasks on the common fork/join pool (to be moved onto the
  * kernels' worker pool once it lands); short ones stay on the calling thread. Not thread-safe: one backend per model.
  *
@@ -29,6 +32,9 @@ public final class CpuBackend implements Backend {
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    /** Shorts and ints with as many lanes as S has floats (for widening bf16). */
+    private static final VectorSpecies<Short> SHORTS = VectorSpecies.of(short.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, VectorShape.forBitSize(S.vectorBitSize()));
 
     @Override
     public void matmul(MemorySegment x, int rows, Tensor w, MemorySegment y) {
@@ -190,14 +196,29 @@ public final class CpuBackend implements Backend {
         return sum;
     }
 
-    private static float dotBf16(MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
-        float sum = 0f;
-        for (int i = 0; i < n; i++) sum += a.getAtIndex(F32, aOff + i) * Float16.bf16ToFloat(b.getAtIndex(I16, bOff + i));
+    /** Σ_i a[aOff+i]·bf16(b[bOff+i]) (offsets in elements): bf16 widened to f32 by a 16-bit left shift. */
+    static float dotBf16(MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
+        int i = 0;
+        FloatVector acc = FloatVector.zero(S);
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(S, a, (aOff + i) * 4, NATIVE);
+            acc = x.fma(bf16Vector(b, (bOff + i) * 2), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += a.getAtIndex(F32, aOff + i) * Float16.bf16ToFloat(b.getAtIndex(I16, bOff + i));
         return sum;
     }
 
+    /** S.length() bf16 values at byte offset {@code byteOffset}, widened to f32 lanes. */
+    private static FloatVector bf16Vector(MemorySegment b, long byteOffset) {
+        return ((IntVector) ShortVector.fromMemorySegment(SHORTS, b, byteOffset, NATIVE)
+                .convertShape(VectorOperators.S2I, INTS, 0))
+                .lanewise(VectorOperators.LSHL, 16)
+                .reinterpretAsFloats();
+    }
+
     /** y[yOff+i] += alpha · x[xOff+i]. */
-    private static void axpyF32(float alpha, MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
+    static void axpyF32(float alpha, MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
         int i = 0;
         FloatVector a = FloatVector.broadcast(S, alpha);
         for (int bound = S.loopBound(n); i < bound; i += S.length()) {
@@ -208,8 +229,15 @@ public final class CpuBackend implements Backend {
         for (; i < n; i++) y.setAtIndex(F32, yOff + i, y.getAtIndex(F32, yOff + i) + alpha * x.getAtIndex(F32, xOff + i));
     }
 
-    private static void axpyBf16(float alpha, MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
-        for (int i = 0; i < n; i++) {
+    /** y[yOff+i] += alpha · bf16(x[xOff+i]). */
+    static void axpyBf16(float alpha, MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
+        int i = 0;
+        FloatVector a = FloatVector.broadcast(S, alpha);
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector yv = FloatVector.fromMemorySegment(S, y, (yOff + i) * 4, NATIVE);
+            bf16Vector(x, (xOff + i) * 2).fma(a, yv).intoMemorySegment(y, (yOff + i) * 4, NATIVE);
+        }
+        for (; i < n; i++) {
             y.setAtIndex(F32, yOff + i, y.getAtIndex(F32, yOff + i) + alpha * Float16.bf16ToFloat(x.getAtIndex(I16, xOff + i)));
         }
     }
