@@ -88,18 +88,20 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void storeKv(KvCache cache, int layer, Batch batch, MemorySegment k, MemorySegment v) {
-        // k, v [T, kvDim] → cache rows
-        int kvDim = cache.kvDim();
+        // k, v [T, kvHeads·headDim] → cache [block, kvHead, slot, headDim]
+        int kvDim = cache.kvDim(), hd = cache.headDim(), kvHeads = kvDim / hd;
         MemorySegment keys = cache.keys(layer), values = cache.values(layer);
         for (int t = 0; t < batch.rows(); t++) {
-            long row = cache.row(batch.sequence(t), batch.position(t));
-            if (cache.dtype() == DType.F32) {
-                MemorySegment.copy(k, (long) t * kvDim * 4, keys, row * kvDim * 4, kvDim * 4L);
-                MemorySegment.copy(v, (long) t * kvDim * 4, values, row * kvDim * 4, kvDim * 4L);
-            } else {
-                for (int i = 0; i < kvDim; i++) {
-                    keys.setAtIndex(I16, row * kvDim + i, Float16.floatToBf16(k.getAtIndex(F32, (long) t * kvDim + i)));
-                    values.setAtIndex(I16, row * kvDim + i, Float16.floatToBf16(v.getAtIndex(F32, (long) t * kvDim + i)));
+            for (int g = 0; g < kvHeads; g++) {
+                long dst = cache.offset(batch.sequence(t), batch.position(t), g), src = (long) t * kvDim + (long) g * hd;
+                if (cache.dtype() == DType.F32) {
+                    MemorySegment.copy(k, src * 4, keys, dst * 4, hd * 4L);
+                    MemorySegment.copy(v, src * 4, values, dst * 4, hd * 4L);
+                } else {
+                    for (int i = 0; i < hd; i++) {
+                        keys.setAtIndex(I16, dst + i, Float16.floatToBf16(k.getAtIndex(F32, src + i)));
+                        values.setAtIndex(I16, dst + i, Float16.floatToBf16(v.getAtIndex(F32, src + i)));
+                    }
                 }
             }
         }
@@ -134,7 +136,7 @@ public final class CpuBackend implements Backend {
     private static void attendGroup(KvCache cache, int layer, Batch batch, MemorySegment q, MemorySegment out,
                                     int heads, int kvHeads, int headDim, int task, float[][] scratch) {
         int t = task / kvHeads, g = task % kvHeads, group = heads / kvHeads;
-        int kvDim = kvHeads * headDim, blockSize = cache.blockSize();
+        int blockSize = cache.blockSize();
         float scale = (float) (1.0 / Math.sqrt(headDim));
         MemorySegment keys = cache.keys(layer), values = cache.values(layer);
         boolean f32 = cache.dtype() == DType.F32;
@@ -145,9 +147,9 @@ public final class CpuBackend implements Backend {
         long q0 = ((long) t * heads + (long) g * group) * headDim; // first query head of the group
         // scores[h,j] = q[t,h,:] · k[j,g,:] · scale
         for (int j0 = 0; j0 < len; j0 += blockSize) {
-            long rowBase = (long) seq.block(j0 / blockSize) * blockSize;
+            long headBase = cache.headStart(seq.block(j0 / blockSize), g); // positions j0.. of head g, contiguous
             for (int j = j0, end = Math.min(len, j0 + blockSize); j < end; j++) {
-                long kOff = (rowBase + j - j0) * kvDim + (long) g * headDim;
+                long kOff = headBase + (long) (j - j0) * headDim;
                 for (int h = 0; h < group; h++) {
                     long qOff = q0 + (long) h * headDim;
                     scores[h * len + j] = (f32 ? dotF32(q, qOff, keys, kOff, headDim) : dotBf16(q, qOff, keys, kOff, headDim)) * scale;
@@ -170,9 +172,9 @@ public final class CpuBackend implements Backend {
         }
         // out[t,h,:] = Σ_j softmax[h,j] · v[j,g,:]
         for (int j0 = 0; j0 < len; j0 += blockSize) {
-            long rowBase = (long) seq.block(j0 / blockSize) * blockSize;
+            long headBase = cache.headStart(seq.block(j0 / blockSize), g);
             for (int j = j0, end = Math.min(len, j0 + blockSize); j < end; j++) {
-                long vOff = (rowBase + j - j0) * kvDim + (long) g * headDim;
+                long vOff = headBase + (long) (j - j0) * headDim;
                 for (int h = 0; h < group; h++) {
                     long oOff = q0 + (long) h * headDim;
                     if (f32) axpyF32(scores[h * len + j], values, vOff, out, oOff, headDim);
