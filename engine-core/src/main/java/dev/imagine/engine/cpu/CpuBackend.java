@@ -8,6 +8,9 @@ import dev.imagine.engine.tensor.Dequantize;
 import dev.imagine.engine.tensor.Float16;
 import dev.imagine.engine.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -18,8 +21,8 @@ import java.util.stream.IntStream;
 
 /**
  * The CPU {@link Backend}: matmul goes to {@link Matmul} (which owns the SIMD kernels and the worker pool); the
- * rest are plain loops, with the attention dot products over head_dim on the Vector API when the cache is f32.
- * Attention over long contexts is split over (row, head) tasks on the common fork/join pool (to be moved onto the
+ * rest are plain loops, with the attention dot products over head_dim on the Vector API (f32 or bf16 cache).
+ * Attention over long contexts is split over (row, KV head) tasks on the common fork/join pool (to be moved onto the
  * kernels' worker pool once it lands); short ones stay on the calling thread. Not thread-safe: one backend per model.
  *
  * <p>Usage: {@code Backend backend = new CpuBackend();}
@@ -29,6 +32,9 @@ public final class CpuBackend implements Backend {
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    /** Shorts and ints with as many lanes as S has floats (for widening bf16). */
+    private static final VectorSpecies<Short> SHORTS = VectorSpecies.of(short.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, VectorShape.forBitSize(S.vectorBitSize()));
 
     @Override
     public void matmul(MemorySegment x, int rows, Tensor w, MemorySegment y) {
@@ -82,18 +88,20 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void storeKv(KvCache cache, int layer, Batch batch, MemorySegment k, MemorySegment v) {
-        // k, v [T, kvDim] → cache rows
-        int kvDim = cache.kvDim();
+        // k, v [T, kvHeads·headDim] → cache [block, kvHead, slot, headDim]
+        int kvDim = cache.kvDim(), hd = cache.headDim(), kvHeads = kvDim / hd;
         MemorySegment keys = cache.keys(layer), values = cache.values(layer);
         for (int t = 0; t < batch.rows(); t++) {
-            long row = cache.row(batch.sequence(t), batch.position(t));
-            if (cache.dtype() == DType.F32) {
-                MemorySegment.copy(k, (long) t * kvDim * 4, keys, row * kvDim * 4, kvDim * 4L);
-                MemorySegment.copy(v, (long) t * kvDim * 4, values, row * kvDim * 4, kvDim * 4L);
-            } else {
-                for (int i = 0; i < kvDim; i++) {
-                    keys.setAtIndex(I16, row * kvDim + i, Float16.floatToBf16(k.getAtIndex(F32, (long) t * kvDim + i)));
-                    values.setAtIndex(I16, row * kvDim + i, Float16.floatToBf16(v.getAtIndex(F32, (long) t * kvDim + i)));
+            for (int g = 0; g < kvHeads; g++) {
+                long dst = cache.offset(batch.sequence(t), batch.position(t), g), src = (long) t * kvDim + (long) g * hd;
+                if (cache.dtype() == DType.F32) {
+                    MemorySegment.copy(k, src * 4, keys, dst * 4, hd * 4L);
+                    MemorySegment.copy(v, src * 4, values, dst * 4, hd * 4L);
+                } else {
+                    for (int i = 0; i < hd; i++) {
+                        keys.setAtIndex(I16, dst + i, Float16.floatToBf16(k.getAtIndex(F32, src + i)));
+                        values.setAtIndex(I16, dst + i, Float16.floatToBf16(v.getAtIndex(F32, src + i)));
+                    }
                 }
             }
         }
@@ -102,15 +110,15 @@ public final class CpuBackend implements Backend {
     @Override
     public void attention(KvCache cache, int layer, Batch batch, MemorySegment q, MemorySegment out,
                           int heads, int kvHeads, int headDim) {
-        int rows = batch.rows();
+        int rows = batch.rows(), tasks = rows * kvHeads;
         long work = 0; // multiply-adds, to decide whether splitting over threads pays
         for (int t = 0; t < rows; t++) work += (long) (batch.position(t) + 1) * heads * headDim * 2;
-        if (work < PARALLEL_WORK || rows * heads == 1) {
-            for (int task = 0; task < rows * heads; task++) attendOne(cache, layer, batch, q, out, heads, kvHeads, headDim, task, callerScores);
+        if (work < PARALLEL_WORK || tasks == 1) {
+            for (int task = 0; task < tasks; task++) attendGroup(cache, layer, batch, q, out, heads, kvHeads, headDim, task, callerScores);
         } else {
-            // one task per (row, head); each worker thread keeps its own scores scratch
-            IntStream.range(0, rows * heads).parallel().forEach(task ->
-                    attendOne(cache, layer, batch, q, out, heads, kvHeads, headDim, task, threadScores.get()));
+            // one task per (row, KV head); each worker thread keeps its own scores scratch
+            IntStream.range(0, tasks).parallel().forEach(task ->
+                    attendGroup(cache, layer, batch, q, out, heads, kvHeads, headDim, task, threadScores.get()));
         }
     }
 
@@ -118,43 +126,61 @@ public final class CpuBackend implements Backend {
     private static final long PARALLEL_WORK = 1L << 20;
 
     private final ThreadLocal<float[][]> threadScores = ThreadLocal.withInitial(() -> new float[][]{new float[256]});
-
     private final float[][] callerScores = {new float[256]};
 
-    /** Attention of one (row t, query head h), task = t·heads + h: out[t,h,:] = softmax(q·Kᵀ·scale)·V over positions 0..p. */
-    private static void attendOne(KvCache cache, int layer, Batch batch, MemorySegment q, MemorySegment out,
-                                  int heads, int kvHeads, int headDim, int task, float[][] scratch) {
-        int t = task / heads, h = task % heads;
-        int kvDim = kvHeads * headDim, kvHead = h / (heads / kvHeads);
+    /**
+     * Attention of row t for the query heads sharing KV head g (task = t·kvHeads + g), so each K and V row is read
+     * once for the whole group: out[t,h,:] = softmax(q[t,h,:]·Kᵀ·scale)·V over positions 0..p, h in the group.
+     * Positions are walked block by block through the sequence's block table.
+     */
+    private static void attendGroup(KvCache cache, int layer, Batch batch, MemorySegment q, MemorySegment out,
+                                    int heads, int kvHeads, int headDim, int task, float[][] scratch) {
+        int t = task / kvHeads, g = task % kvHeads, group = heads / kvHeads;
+        int blockSize = cache.blockSize();
         float scale = (float) (1.0 / Math.sqrt(headDim));
         MemorySegment keys = cache.keys(layer), values = cache.values(layer);
         boolean f32 = cache.dtype() == DType.F32;
         KvCache.Sequence seq = batch.sequence(t);
         int len = batch.position(t) + 1; // causal: positions 0..p
-        if (scratch[0].length < len) scratch[0] = new float[Math.max(len, scratch[0].length * 2)];
-        float[] scores = scratch[0];
-        long qOff = ((long) t * heads + h) * headDim;
-        // scores[j] = q[t,h,:] · k[j,kvHead,:] · scale
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < len; j++) {
-            long kOff = cache.row(seq, j) * kvDim + (long) kvHead * headDim;
-            float s = (f32 ? dotF32(q, qOff, keys, kOff, headDim) : dotBf16(q, qOff, keys, kOff, headDim)) * scale;
-            scores[j] = s;
-            if (s > max) max = s;
+        if (scratch[0].length < group * len) scratch[0] = new float[Math.max(group * len, scratch[0].length * 2)];
+        float[] scores = scratch[0]; // [group, len]
+        long q0 = ((long) t * heads + (long) g * group) * headDim; // first query head of the group
+        // scores[h,j] = q[t,h,:] · k[j,g,:] · scale
+        for (int j0 = 0; j0 < len; j0 += blockSize) {
+            long headBase = cache.headStart(seq.block(j0 / blockSize), g); // positions j0.. of head g, contiguous
+            for (int j = j0, end = Math.min(len, j0 + blockSize); j < end; j++) {
+                long kOff = headBase + (long) (j - j0) * headDim;
+                for (int h = 0; h < group; h++) {
+                    long qOff = q0 + (long) h * headDim;
+                    scores[h * len + j] = (f32 ? dotF32(q, qOff, keys, kOff, headDim) : dotBf16(q, qOff, keys, kOff, headDim)) * scale;
+                }
+            }
         }
-        float sum = 0f;
-        for (int j = 0; j < len; j++) {
-            float e = (float) Math.exp(scores[j] - max);
-            scores[j] = e;
-            sum += e;
+        for (int h = 0; h < group; h++) {
+            int base = h * len;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < len; j++) max = Math.max(max, scores[base + j]);
+            float sum = 0f;
+            for (int j = 0; j < len; j++) {
+                float e = (float) Math.exp(scores[base + j] - max);
+                scores[base + j] = e;
+                sum += e;
+            }
+            float inv = 1f / sum;
+            for (int j = 0; j < len; j++) scores[base + j] *= inv;
+            for (int i = 0; i < headDim; i++) out.setAtIndex(F32, q0 + (long) h * headDim + i, 0f);
         }
-        float inv = 1f / sum;
-        // out[t,h,:] = Σ_j softmax_j · v[j,kvHead,:]
-        for (int i = 0; i < headDim; i++) out.setAtIndex(F32, qOff + i, 0f);
-        for (int j = 0; j < len; j++) {
-            long vOff = cache.row(seq, j) * kvDim + (long) kvHead * headDim;
-            if (f32) axpyF32(scores[j] * inv, values, vOff, out, qOff, headDim);
-            else axpyBf16(scores[j] * inv, values, vOff, out, qOff, headDim);
+        // out[t,h,:] = Σ_j softmax[h,j] · v[j,g,:]
+        for (int j0 = 0; j0 < len; j0 += blockSize) {
+            long headBase = cache.headStart(seq.block(j0 / blockSize), g);
+            for (int j = j0, end = Math.min(len, j0 + blockSize); j < end; j++) {
+                long vOff = headBase + (long) (j - j0) * headDim;
+                for (int h = 0; h < group; h++) {
+                    long oOff = q0 + (long) h * headDim;
+                    if (f32) axpyF32(scores[h * len + j], values, vOff, out, oOff, headDim);
+                    else axpyBf16(scores[h * len + j], values, vOff, out, oOff, headDim);
+                }
+            }
         }
     }
 
@@ -172,14 +198,29 @@ public final class CpuBackend implements Backend {
         return sum;
     }
 
-    private static float dotBf16(MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
-        float sum = 0f;
-        for (int i = 0; i < n; i++) sum += a.getAtIndex(F32, aOff + i) * Float16.bf16ToFloat(b.getAtIndex(I16, bOff + i));
+    /** Σ_i a[aOff+i]·bf16(b[bOff+i]) (offsets in elements): bf16 widened to f32 by a 16-bit left shift. */
+    static float dotBf16(MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
+        int i = 0;
+        FloatVector acc = FloatVector.zero(S);
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(S, a, (aOff + i) * 4, NATIVE);
+            acc = x.fma(bf16Vector(b, (bOff + i) * 2), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += a.getAtIndex(F32, aOff + i) * Float16.bf16ToFloat(b.getAtIndex(I16, bOff + i));
         return sum;
     }
 
+    /** S.length() bf16 values at byte offset {@code byteOffset}, widened to f32 lanes. */
+    private static FloatVector bf16Vector(MemorySegment b, long byteOffset) {
+        return ((IntVector) ShortVector.fromMemorySegment(SHORTS, b, byteOffset, NATIVE)
+                .convertShape(VectorOperators.S2I, INTS, 0))
+                .lanewise(VectorOperators.LSHL, 16)
+                .reinterpretAsFloats();
+    }
+
     /** y[yOff+i] += alpha · x[xOff+i]. */
-    private static void axpyF32(float alpha, MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
+    static void axpyF32(float alpha, MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
         int i = 0;
         FloatVector a = FloatVector.broadcast(S, alpha);
         for (int bound = S.loopBound(n); i < bound; i += S.length()) {
@@ -190,8 +231,15 @@ public final class CpuBackend implements Backend {
         for (; i < n; i++) y.setAtIndex(F32, yOff + i, y.getAtIndex(F32, yOff + i) + alpha * x.getAtIndex(F32, xOff + i));
     }
 
-    private static void axpyBf16(float alpha, MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
-        for (int i = 0; i < n; i++) {
+    /** y[yOff+i] += alpha · bf16(x[xOff+i]). */
+    static void axpyBf16(float alpha, MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
+        int i = 0;
+        FloatVector a = FloatVector.broadcast(S, alpha);
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector yv = FloatVector.fromMemorySegment(S, y, (yOff + i) * 4, NATIVE);
+            bf16Vector(x, (xOff + i) * 2).fma(a, yv).intoMemorySegment(y, (yOff + i) * 4, NATIVE);
+        }
+        for (; i < n; i++) {
             y.setAtIndex(F32, yOff + i, y.getAtIndex(F32, yOff + i) + alpha * Float16.bf16ToFloat(x.getAtIndex(I16, xOff + i)));
         }
     }

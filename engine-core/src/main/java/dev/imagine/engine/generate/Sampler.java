@@ -117,19 +117,28 @@ public final class Sampler {
         sumExp(logits, base, max, (float) (1.0 / p.temperature()), true);
         for (int i = 0; i < vocab; i++) order[i] = i;
         int n = vocab;
-        if ((p.topK() > 0 && p.topK() < vocab) || p.topP() < 1) {
+        boolean topK = p.topK() > 0 && p.topK() < vocab;
+        if (topK || p.topP() < 1) {
+            // order[0..sure) outrank every other token; order[sure..n) hold the boundary buckets, the only ones sorted
             n = candidates(p);
-            sortDescending(order, 0, n - 1);
-            if (p.topK() > 0 && p.topK() < n) n = p.topK();
+            int sure = sureCount;
+            sortDescending(order, sure, n - 1);
+            if (topK) {
+                n = Math.min(n, p.topK());
+                if (p.topP() < 1) sortDescending(order, 0, sure - 1); // the prefix walk below needs the top k in order
+            }
             if (p.topP() < 1) {
                 double total = 0;
-                if (p.topK() > 0 && p.topK() < vocab) {
+                if (topK) {
                     for (int i = 0; i < n; i++) total += weight[order[i]];
                 } else {
                     for (int i = 0; i < vocab; i++) total += weight[i];
                 }
                 double cumulative = 0;
                 int keep = 0;
+                if (!topK) { // the sure tokens all stay (their mass is below top-p); walk only the sorted boundary
+                    for (; keep < sure; keep++) cumulative += weight[order[keep]];
+                }
                 while (keep < n) {
                     cumulative += weight[order[keep++]];
                     if (cumulative >= p.topP() * total) break;
@@ -147,10 +156,12 @@ public final class Sampler {
     }
 
     /**
-     * Puts into order[0..n) a set of tokens that surely holds the top-k (or, without top-k, the top-p nucleus), so
-     * that only those are sorted: a histogram over buckets of the float exponent (4 per octave, larger weight →
-     * smaller bucket) finds the bucket where the count reaches k (or the mass reaches p); every token in a bucket up
-     * to it is a candidate. Exact, because buckets are monotone in the weight.
+     * Finds the tokens that can make the top-k (or, without top-k, the top-p nucleus) without sorting the vocabulary:
+     * a histogram over buckets of the weight (64 per octave; larger weight → smaller bucket) finds bucket b where the
+     * count reaches k (or the mass reaches p·total). Tokens of buckets before b surely belong: they go to
+     * order[0..sureCount), unsorted. Tokens of buckets b and b+1 (one bucket of slack against rounding in the sums)
+     * follow and are the only ones that need sorting. Exact, because buckets are monotone in the weight.
+     * Returns the number of candidates.
      */
     private int candidates(SamplingParams p) {
         java.util.Arrays.fill(bucketMass, 0);
@@ -163,31 +174,45 @@ public final class Sampler {
             total += weight[i];
         }
         boolean byCount = p.topK() > 0 && p.topK() < vocab;
-        int last = BUCKETS - 1;
+        int boundary = BUCKETS - 1;
         double mass = 0;
         long count = 0;
         for (int b = 0; b < BUCKETS; b++) {
-            mass += bucketMass[b];
-            count += bucketCount[b];
-            if (byCount ? count >= p.topK() : mass >= p.topP() * total) {
-                last = Math.min(BUCKETS - 1, b + 1); // one bucket of slack against rounding in the sums
+            if (byCount ? count + bucketCount[b] >= p.topK() : mass + bucketMass[b] >= p.topP() * total) {
+                boundary = b;
                 break;
             }
+            mass += bucketMass[b];
+            count += bucketCount[b];
         }
-        int n = 0;
-        for (int i = 0; i < vocab; i++) if (bucket(weight[i]) <= last) order[n++] = i;
+        // mass before the boundary this close to the threshold: rounding could put the cut among the sure tokens
+        boolean sortAll = !byCount && mass >= p.topP() * total * (1 - 1e-9);
+        int last = Math.min(BUCKETS - 1, boundary + 1);
+        int sure = 0;
+        if (!sortAll) {
+            for (int i = 0; i < vocab; i++) if (bucket(weight[i]) < boundary) order[sure++] = i;
+        }
+        int n = sure;
+        for (int i = 0; i < vocab; i++) {
+            int b = bucket(weight[i]);
+            if (b <= last && (sortAll || b >= boundary)) order[n++] = i;
+        }
+        sureCount = sure;
         return n;
     }
 
-    private static final int BUCKETS = 4 * 160;
+    /** Set by {@link #candidates}: how many leading tokens of order[] need no sorting. */
+    private int sureCount;
+
+    private static final int BUCKETS = 64 * 160;
 
     /** 0 for the largest weights (w ≤ 1), growing as w shrinks; monotone non-increasing in w. */
     private static int bucket(float w) {
         if (!(w > 0)) return BUCKETS - 1;
         int bits = Float.floatToRawIntBits(w);
-        int exponent = -Math.getExponent(w);           // 0 for w in [1, 2), up to ~149 for subnormals
-        int quarter = 3 - ((bits >>> 21) & 3);          // top two mantissa bits: larger mantissa → smaller index
-        return Math.min(BUCKETS - 1, Math.max(0, exponent * 4 + quarter));
+        int exponent = -Math.getExponent(w);           // 0 for w in [1, 2), up to 127 for subnormals
+        int sixtyFourth = 63 - ((bits >>> 17) & 63);    // top six mantissa bits: larger mantissa → smaller index
+        return Math.min(BUCKETS - 1, Math.max(0, exponent * 64 + sixtyFourth));
     }
 
     /** Quicksort of ids by weight, largest first, lower id first on ties (deterministic). */

@@ -14,7 +14,8 @@ import java.util.Arrays;
  * group of G completions forked from one prompt shares the prompt's blocks. Appending into a shared,
  * partly filled block copies it first (copy-on-write). Releasing a sequence frees its blocks at once.
  *
- * <p>Storage per layer, for K and for V: {@code [numBlocks, blockSize, kvHeads·headDim]} in f32 or bf16.
+ * <p>Storage per layer, for K and for V: {@code [numBlocks, kvHeads, blockSize, headDim]} in f32 or bf16, so that
+ * the positions of one KV head within a block are contiguous (attention walks them in order).
  *
  * <p>Usage: {@code KvCache kv = new KvCache(config, 16, 4096, DType.F32); Sequence s = kv.newSequence();}
  */
@@ -31,6 +32,11 @@ public final class KvCache implements AutoCloseable {
             return length;
         }
 
+        /** The cache block holding positions [i·blockSize, (i+1)·blockSize). */
+        public int block(int i) {
+            return blocks[i];
+        }
+
         /** Blocks this sequence holds, in position order. */
         public int[] blockTable() {
             return Arrays.copyOf(blocks, blockCount);
@@ -40,6 +46,8 @@ public final class KvCache implements AutoCloseable {
     private final int blockSize;
     private final int numBlocks;
     private final int kvDim;
+    private final int kvHeads;
+    private final int headDim;
     private final DType dtype;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment[] keys;
@@ -54,6 +62,8 @@ public final class KvCache implements AutoCloseable {
         this.blockSize = blockSize;
         this.numBlocks = numBlocks;
         this.kvDim = config.kvDim();
+        this.kvHeads = config.kvHeads();
+        this.headDim = config.headDim();
         this.dtype = dtype;
         long bytesPerLayer = (long) numBlocks * blockSize * kvDim * dtype.blockBytes;
         keys = new MemorySegment[config.layers()];
@@ -101,12 +111,16 @@ public final class KvCache implements AutoCloseable {
         return refCount[block];
     }
 
-    /** K storage of a layer: {@code [numBlocks, blockSize, kvDim]}. */
+    public int headDim() {
+        return headDim;
+    }
+
+    /** K storage of a layer: {@code [numBlocks, kvHeads, blockSize, headDim]}. */
     public MemorySegment keys(int layer) {
         return keys[layer];
     }
 
-    /** V storage of a layer: {@code [numBlocks, blockSize, kvDim]}. */
+    /** V storage of a layer: {@code [numBlocks, kvHeads, blockSize, headDim]}. */
     public MemorySegment values(int layer) {
         return values[layer];
     }
@@ -147,10 +161,10 @@ public final class KvCache implements AutoCloseable {
         if (n > 0 && filledInLast != 0 && refCount[s.blocks[s.blockCount - 1]] > 1) {
             int shared = s.blocks[s.blockCount - 1];
             int copy = allocate();
-            long rowBytes = (long) kvDim * dtype.blockBytes;
+            long blockBytes = (long) blockSize * kvDim * dtype.blockBytes; // whole block: simpler than per-head partial copies
             for (int l = 0; l < keys.length; l++) {
-                MemorySegment.copy(keys[l], shared * blockSize * rowBytes, keys[l], copy * blockSize * rowBytes, filledInLast * rowBytes);
-                MemorySegment.copy(values[l], shared * blockSize * rowBytes, values[l], copy * blockSize * rowBytes, filledInLast * rowBytes);
+                MemorySegment.copy(keys[l], shared * blockBytes, keys[l], copy * blockBytes, blockBytes);
+                MemorySegment.copy(values[l], shared * blockBytes, values[l], copy * blockBytes, blockBytes);
             }
             refCount[shared]--;
             s.blocks[s.blockCount - 1] = copy;
@@ -168,9 +182,14 @@ public final class KvCache implements AutoCloseable {
         s.length += n;
     }
 
-    /** Row index (in units of kvDim elements) of position {@code pos} of {@code s} in the layer storage. */
-    public long row(Sequence s, int pos) {
-        return (long) s.blocks[pos / blockSize] * blockSize + pos % blockSize;
+    /** Element index in the layer storage of head {@code kvHead} at position {@code pos} of {@code s}. */
+    public long offset(Sequence s, int pos, int kvHead) {
+        return headStart(s.blocks[pos / blockSize], kvHead) + (long) (pos % blockSize) * headDim;
+    }
+
+    /** Element index of slot 0 of head {@code kvHead} in {@code block}; slot i follows at +i·headDim. */
+    public long headStart(int block, int kvHead) {
+        return ((long) block * kvHeads + kvHead) * blockSize * headDim;
     }
 
     private int allocate() {

@@ -11,7 +11,8 @@ import java.nio.channels.FileChannel;
 
 /**
  * Streams tensor rows into a file channel in a given dtype through one 4 MiB buffer, reporting progress on stderr
- * for big files. Q8_0 rows are quantised as llama.cpp does: per block of 32, d = max|x|/127, q = round(x/d).
+ * for big files. Q8_0 rows are quantised as llama.cpp does: per block of 32, d = max|x|/127, q = round(x/d)
+ * (ties away from zero, like roundf).
  *
  * <p>Usage: {@code RowWriter w = new RowWriter(channel, total, progress); w.tensor(spec, DType.BF16); w.flush();}
  */
@@ -34,35 +35,51 @@ final class RowWriter {
 
     void tensor(TensorSpec spec, DType dtype) throws IOException {
         float[] row = new float[spec.rowLength()];
+        ByteBuffer encoded = ByteBuffer.allocate(Math.toIntExact(dtype.bytes(row.length))).order(ByteOrder.LITTLE_ENDIAN);
         for (long r = 0; r < spec.rowCount(); r++) {
             spec.rows().row(r, row);
+            encoded.clear();
             switch (dtype) {
                 case F32 -> {
-                    for (float v : row) putFloat(v);
+                    for (float v : row) encoded.putFloat(v);
                 }
                 case BF16 -> {
-                    for (float v : row) putShort(Float16.floatToBf16(v));
+                    for (float v : row) encoded.putShort(Float16.floatToBf16(v));
                 }
                 case F16 -> {
-                    for (float v : row) putShort(Float16.floatToF16(v));
+                    for (float v : row) encoded.putShort(Float16.floatToF16(v));
                 }
-                case Q8_0 -> quantizeQ8_0(row);
+                case Q8_0 -> quantizeQ8_0(row, encoded);
             }
+            encoded.flip();
+            put(encoded);
         }
     }
 
-    private void quantizeQ8_0(float[] row) throws IOException {
-        // [cols] → cols/32 blocks of (f16 d, 32 × int8 q)
+    /** [cols] → cols/32 blocks of (f16 d, 32 × int8 q). */
+    private static void quantizeQ8_0(float[] row, ByteBuffer out) {
         for (int b = 0; b < row.length; b += 32) {
             float amax = 0;
             for (int i = 0; i < 32; i++) amax = Math.max(amax, Math.abs(row[b + i]));
             float d = amax / 127f;
             float id = d != 0 ? 1f / d : 0f;
-            putShort(Float16.floatToF16(d));
+            out.putShort(Float16.floatToF16(d));
             for (int i = 0; i < 32; i++) {
                 float v = row[b + i] * id;
-                putByte((byte) (v >= 0 ? Math.floor(v + 0.5) : -Math.floor(-v + 0.5))); // roundf: half away from zero
+                int q = Math.round(Math.abs(v)); // |v| ≤ 127; ties away from zero as C's roundf
+                out.put((byte) (v < 0 ? -q : q));
             }
+        }
+    }
+
+    private void put(ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            if (!buffer.hasRemaining()) drain();
+            int n = Math.min(bytes.remaining(), buffer.remaining());
+            buffer.put(buffer.position(), bytes, bytes.position(), n);
+            buffer.position(buffer.position() + n);
+            bytes.position(bytes.position() + n);
+            count(n);
         }
     }
 
@@ -73,18 +90,6 @@ final class RowWriter {
 
     void bytes(byte[] b) throws IOException {
         for (byte x : b) putByte(x);
-    }
-
-    private void putFloat(float v) throws IOException {
-        if (buffer.remaining() < 4) drain();
-        buffer.putFloat(v);
-        count(4);
-    }
-
-    private void putShort(short v) throws IOException {
-        if (buffer.remaining() < 2) drain();
-        buffer.putShort(v);
-        count(2);
     }
 
     private void putByte(byte v) throws IOException {

@@ -9,7 +9,6 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -59,10 +58,5 @@ public final class SafetensorsWriter {
             for (TensorSpec s : specs) rows.tensor(s, dtype);
             rows.flush();
         }
-    }
-
-    /** Header JSON helper for tests and tools: the UTF-8 bytes of a header object. */
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

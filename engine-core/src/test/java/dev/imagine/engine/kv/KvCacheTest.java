@@ -16,7 +16,7 @@ class KvCacheTest {
         try (KvCache kv = new KvCache(Qwen3Checkpoints.shape("tiny"), 4, 10, DType.F32)) {
             KvCache.Sequence prompt = kv.newSequence();
             kv.reserve(prompt, 6); // blocks: [full, half]
-            kv.keys(0).setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, kv.row(prompt, 5) * kv.kvDim(), 42f);
+            kv.keys(0).setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, kv.offset(prompt, 5, 1), 42f);
             kv.advance(prompt, 6);
             assertEquals(8, kv.freeBlocks());
             KvCache.Sequence a = kv.fork(prompt), b = kv.fork(prompt);
@@ -26,7 +26,7 @@ class KvCacheTest {
             kv.reserve(a, 1);
             assertEquals(shared[0], a.blockTable()[0], "the full block stays shared");
             assertNotEquals(shared[1], a.blockTable()[1], "the partial block is copied before a writes into it");
-            assertEquals(42f, kv.keys(0).getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, kv.row(a, 5) * kv.kvDim()));
+            assertEquals(42f, kv.keys(0).getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, kv.offset(a, 5, 1)));
             kv.reserve(b, 1);
             assertArrayEquals(shared, b.blockTable(), "the last holder writes in place");
             kv.release(a);
