@@ -23,12 +23,11 @@ final class DemoCommand implements Runnable {
     /** The stages that exist, in pipeline order. */
     static List<DemoStage> stages() {
         return List.of(new SystemCheckStage(), new TokenizerStage(), new SandboxEvalStage(), new TravelPlannerGenerationStage(),
-                new MasDemoStage());
+                new MasDemoStage(), new EngineDemoStage());
     }
 
     /** Pipeline stages not built yet, each with the issue that adds it. */
     static final List<String> STILL_TO_COME = List.of(
-            "Qwen3 engine: load, generate",
             "SFT on traces, then GRPO with group rollouts",
             "serving: planner API, OpenAI-compatible server, batch plans");
 

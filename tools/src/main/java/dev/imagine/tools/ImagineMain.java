@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "imagine", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Train and serve reasoning planners on the JVM (IMAGINE: distil a multi-agent system into one Qwen3, then GRPO).",
         subcommands = {
+                BenchCommand.class,
                 DemoCommand.class,
                 DevicesCommand.class,
                 EvalCommand.class,
@@ -23,6 +24,9 @@ import picocli.CommandLine.Command;
                 TracesCommand.class,
                 TokenizeCommand.class,
                 DetokenizeCommand.class,
+                GenerateCommand.class,
+                LogitsCommand.class,
+                ModelCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class ImagineMain implements Runnable {

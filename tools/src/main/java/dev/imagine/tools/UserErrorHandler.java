@@ -1,9 +1,11 @@
 package dev.imagine.tools;
 
 import dev.imagine.cuda.CudaException;
+import dev.imagine.engine.EngineException;
 import dev.imagine.mas.MasException;
 import dev.imagine.sandbox.SandboxException;
 import dev.imagine.tokenizer.TokenizerException;
+
 import picocli.CommandLine;
 
 import java.io.FileNotFoundException;
@@ -30,6 +32,7 @@ final class UserErrorHandler implements CommandLine.IExecutionExceptionHandler {
                 || e instanceof MasException
                 || e instanceof SandboxException
                 || e instanceof TokenizerException
+                || e instanceof EngineException
                 || e instanceof UserError
                 || e instanceof NoSuchFileException
                 || e instanceof FileNotFoundException

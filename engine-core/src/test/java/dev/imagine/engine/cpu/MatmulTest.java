@@ -11,31 +11,129 @@ import java.lang.foreign.ValueLayout;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MatmulTest {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     @Test
     void everyDtypeMatchesAPlainDoubleLoop() {
-        int rows = 3, out = 5, in = 64;
-        Random rnd = new Random(7);
+        check(3, 5, 64, WorkerPool.common(), 7);
+    }
+
+    /** Odd sizes exercise the 4-row remainders, the 4-row activation tiles and the vector tails. */
+    @Test
+    void oddSizesAndEveryRowCountMatch() {
+        try (WorkerPool two = new WorkerPool(2); WorkerPool three = new WorkerPool(3)) {
+            int seed = 1;
+            for (int rows : new int[]{1, 2, 3, 4, 5, 7, 8, 9, 13}) {
+                for (int[] shape : new int[][]{{1, 32}, {3, 96}, {7, 160}, {33, 224}, {130, 1056}}) {
+                    check(rows, shape[0], shape[1], (seed & 1) == 0 ? two : three, seed++);
+                }
+            }
+        }
+    }
+
+    /** Large enough that calls split across the workers (the small cases above run on the caller). */
+    @Test
+    void largeCallsSplitAcrossThreadsMatch() {
+        try (WorkerPool two = new WorkerPool(2)) {
+            check(1, 515, 1024, two, 11);
+            check(6, 203, 544, two, 12);
+            check(17, 257, 320, WorkerPool.common(), 13);
+        }
+    }
+
+    @Test
+    void f16SubnormalsInfinitiesAndNaNsConvertExactly() {
+        short[] halves = {0x0000, (short) 0x8000, 0x0001, 0x03ff, (short) 0x8001, 0x0400, 0x3c00, (short) 0xbc00,
+                0x7bff, (short) 0xfbff, 0x7c00, (short) 0xfc00, 0x7e00, 0x3555, 0x0200, 0x1234};
+        int in = 64;
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment w = arena.allocate(halves.length * in * 2L);
+            for (int o = 0; o < halves.length; o++) {
+                for (int d = 0; d < in; d++) w.set(ValueLayout.JAVA_SHORT_UNALIGNED, (o * in + d) * 2L, d == 5 ? halves[o] : 0);
+            }
+            MemorySegment x = arena.allocate(in * 4L);
+            x.set(F32, 5 * 4L, 1f);
+            for (int rows : new int[]{1, 2}) {
+                MemorySegment xs = arena.allocate(rows * in * 4L);
+                for (int t = 0; t < rows; t++) MemorySegment.copy(x, 0, xs, t * in * 4L, in * 4L);
+                MemorySegment y = arena.allocate(rows * halves.length * 4L);
+                Matmul.matmul(xs, rows, new Tensor("h", DType.F16, new long[]{halves.length, in}, w), y);
+                for (int t = 0; t < rows; t++) {
+                    for (int o = 0; o < halves.length; o++) {
+                        float expect = Float.float16ToFloat(halves[o]);
+                        float got = y.get(F32, (t * halves.length + o) * 4L);
+                        // Inf·0 in the other lanes gives NaN, as any dot product would; finite values must match bit for bit
+                        if (Float.isFinite(expect)) assertEquals(expect, got, 0f, "half 0x" + Integer.toHexString(halves[o] & 0xffff));
+                        else assertTrue(Float.isNaN(got) || got == expect, "half 0x" + Integer.toHexString(halves[o] & 0xffff) + " gave " + got);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void segmentsConfinedToTheCallerStillWork() {
+        try (WorkerPool two = new WorkerPool(2); Arena confined = Arena.ofConfined()) {
+            int out = 256, in = 512;
+            MemorySegment w = confined.allocate(out * in * 4L), x = confined.allocate(in * 4L), y = confined.allocate(out * 4L);
+            for (int i = 0; i < out * in; i++) w.set(F32, i * 4L, i % 7);
+            for (int d = 0; d < in; d++) x.set(F32, d * 4L, 1f);
+            Matmul.matmul(two, x, 1, new Tensor("w", DType.F32, new long[]{out, in}, w), y);
+            for (int o = 0; o < out; o++) {
+                double expect = 0;
+                for (int d = 0; d < in; d++) expect += (o * in + d) % 7;
+                assertEquals(expect, y.get(F32, o * 4L), 0, "y[" + o + "]");
+            }
+        }
+    }
+
+    /** The surefire runs at 256 and 128 bits set imagine.vector.bits; make sure the kernels really use it. */
+    @Test
+    void kernelsUseTheRequestedVectorWidth() {
+        Integer bits = Integer.getInteger("imagine.vector.bits");
+        if (bits != null) assertEquals(bits.intValue(), WeightLanes.F.vectorBitSize());
+        assertTrue(32 % WeightLanes.L == 0 && WeightLanes.PARTS >= 1);
+    }
+
+    @Test
+    void badShapesAreRejectedWithTheSizes() {
+        try (Arena arena = Arena.ofShared()) {
+            Tensor w = new Tensor("w", DType.F32, new long[]{4, 8}, arena.allocate(4 * 8 * 4L));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Matmul.matmul(arena.allocate(8 * 4L), 2, w, arena.allocate(8 * 4L)));
+            assertTrue(e.getMessage().contains("2x8"), e.getMessage());
+        }
+    }
+
+    /** Random x[rows,in], w[out,in] in every dtype through Matmul on `pool`, against a double loop over the stored values. */
+    static void check(int rows, int out, int in, WorkerPool pool, long seed) {
+        Random rnd = new Random(seed);
         float[][] w = new float[out][in];
         float[][] x = new float[rows][in];
         for (float[] r : w) for (int i = 0; i < in; i++) r[i] = (float) rnd.nextGaussian();
         for (float[] r : x) for (int i = 0; i < in; i++) r[i] = (float) rnd.nextGaussian();
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment xs = arena.allocate(rows * in * 4L);
             for (int t = 0; t < rows; t++) for (int d = 0; d < in; d++) xs.set(F32, (t * in + d) * 4L, x[t][d]);
             for (DType type : DType.values()) {
+                if (in % type.blockSize != 0) continue;
                 float[][] stored = new float[out][in]; // the values the tensor really holds after rounding
                 Tensor tensor = new Tensor("w", type, new long[]{out, in}, encode(arena, w, type, stored));
                 MemorySegment ys = arena.allocate(rows * out * 4L);
-                Matmul.matmul(xs, rows, tensor, ys);
+                Matmul.matmul(pool, xs, rows, tensor, ys);
                 for (int t = 0; t < rows; t++) {
                     for (int o = 0; o < out; o++) {
-                        double expect = 0;
-                        for (int d = 0; d < in; d++) expect += (double) x[t][d] * stored[o][d];
-                        assertEquals(expect, ys.get(F32, (t * out + o) * 4L), 1e-4, type + " y[" + t + "," + o + "]");
+                        double expect = 0, magnitude = 0;
+                        for (int d = 0; d < in; d++) {
+                            expect += (double) x[t][d] * stored[o][d];
+                            magnitude += Math.abs((double) x[t][d] * stored[o][d]);
+                        }
+                        assertEquals(expect, ys.get(F32, (t * out + o) * 4L), 1e-6 * magnitude + 1e-6,
+                                type + " " + rows + "x" + out + "x" + in + " y[" + t + "," + o + "]");
                     }
                 }
             }

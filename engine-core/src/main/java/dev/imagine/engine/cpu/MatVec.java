@@ -1,0 +1,200 @@
+package dev.imagine.engine.cpu;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.imagine.engine.cpu.WeightLanes.B;
+import static dev.imagine.engine.cpu.WeightLanes.F;
+import static dev.imagine.engine.cpu.WeightLanes.F32;
+import static dev.imagine.engine.cpu.WeightLanes.I;
+import static dev.imagine.engine.cpu.WeightLanes.I16;
+import static dev.imagine.engine.cpu.WeightLanes.L;
+import static dev.imagine.engine.cpu.WeightLanes.ORDER;
+import static dev.imagine.engine.cpu.WeightLanes.PARTS;
+import static dev.imagine.engine.cpu.WeightLanes.S;
+import static jdk.incubator.vector.VectorOperators.B2F;
+import static jdk.incubator.vector.VectorOperators.EQ;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_S2I;
+
+/**
+ * Matrix-vector kernels for decoding one token: {@code x[D] · w[O,D]ᵀ → y[O]} over a range of output rows.
+ * Every weight byte is read once, so these are bound by memory bandwidth: they convert weights in
+ * registers and walk four weight rows at a time so each x vector load feeds four FMAs.
+ *
+ * <p>Usage: {@code MatVec.bf16(x, w.data(), D, o0, o1, y);} (ranges come from {@link Matmul})
+ */
+final class MatVec {
+    private MatVec() {
+    }
+
+    // ---- F32: w row o at byte o·D·4 ----
+
+    static void f32(MemorySegment x, MemorySegment w, int in, int o0, int o1, MemorySegment y) {
+        int kv = in - in % L;
+        long rowBytes = (long) in * 4;
+        int o = o0;
+        for (; o + 4 <= o1; o += 4) {
+            long r0 = o * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int k = 0; k < kv; k += L) {
+                FloatVector xv = FloatVector.fromMemorySegment(F, x, k * 4L, ORDER);
+                a0 = FloatVector.fromMemorySegment(F, w, r0 + k * 4L, ORDER).fma(xv, a0);
+                a1 = FloatVector.fromMemorySegment(F, w, r1 + k * 4L, ORDER).fma(xv, a1);
+                a2 = FloatVector.fromMemorySegment(F, w, r2 + k * 4L, ORDER).fma(xv, a2);
+                a3 = FloatVector.fromMemorySegment(F, w, r3 + k * 4L, ORDER).fma(xv, a3);
+            }
+            float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+            float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+            for (int k = kv; k < in; k++) {
+                float xk = x.get(F32, k * 4L);
+                s0 += xk * w.get(F32, r0 + k * 4L);
+                s1 += xk * w.get(F32, r1 + k * 4L);
+                s2 += xk * w.get(F32, r2 + k * 4L);
+                s3 += xk * w.get(F32, r3 + k * 4L);
+            }
+            store4(y, o, s0, s1, s2, s3);
+        }
+        for (; o < o1; o++) {
+            long r = o * rowBytes;
+            FloatVector a = FloatVector.zero(F);
+            for (int k = 0; k < kv; k += L) a = FloatVector.fromMemorySegment(F, w, r + k * 4L, ORDER).fma(FloatVector.fromMemorySegment(F, x, k * 4L, ORDER), a);
+            float s = a.reduceLanes(VectorOperators.ADD);
+            for (int k = kv; k < in; k++) s += x.get(F32, k * 4L) * w.get(F32, r + k * 4L);
+            y.set(F32, o * 4L, s);
+        }
+    }
+
+    // ---- BF16 and F16: w row o at byte o·D·2 ----
+
+    static void bf16(MemorySegment x, MemorySegment w, int in, int o0, int o1, MemorySegment y) {
+        int kv = in - in % L;
+        long rowBytes = (long) in * 2;
+        int o = o0;
+        for (; o + 4 <= o1; o += 4) {
+            long r0 = o * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int k = 0; k < kv; k += L) {
+                FloatVector xv = FloatVector.fromMemorySegment(F, x, k * 4L, ORDER);
+                a0 = ShortVector.fromMemorySegment(S, w, r0 + k * 2L, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0).lanewise(LSHL, 16).reinterpretAsFloats().fma(xv, a0);
+                a1 = ShortVector.fromMemorySegment(S, w, r1 + k * 2L, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0).lanewise(LSHL, 16).reinterpretAsFloats().fma(xv, a1);
+                a2 = ShortVector.fromMemorySegment(S, w, r2 + k * 2L, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0).lanewise(LSHL, 16).reinterpretAsFloats().fma(xv, a2);
+                a3 = ShortVector.fromMemorySegment(S, w, r3 + k * 2L, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0).lanewise(LSHL, 16).reinterpretAsFloats().fma(xv, a3);
+            }
+            float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+            float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+            for (int k = kv; k < in; k++) {
+                float xk = x.get(F32, k * 4L);
+                s0 += xk * bf16(w, r0 + k * 2L);
+                s1 += xk * bf16(w, r1 + k * 2L);
+                s2 += xk * bf16(w, r2 + k * 2L);
+                s3 += xk * bf16(w, r3 + k * 2L);
+            }
+            store4(y, o, s0, s1, s2, s3);
+        }
+        for (; o < o1; o++) {
+            long r = o * rowBytes;
+            FloatVector a = FloatVector.zero(F);
+            for (int k = 0; k < kv; k += L) a = ShortVector.fromMemorySegment(S, w, r + k * 2L, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0).lanewise(LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F, x, k * 4L, ORDER), a);
+            float s = a.reduceLanes(VectorOperators.ADD);
+            for (int k = kv; k < in; k++) s += x.get(F32, k * 4L) * bf16(w, r + k * 2L);
+            y.set(F32, o * 4L, s);
+        }
+    }
+
+    /**
+     * One row at a time (the f16 conversion needs more registers than the 4-row loop leaves); x stays in L1, so
+     * the weights are still read once. The conversion is {@link WeightLanes#f16} spelled out so it is inlined.
+     */
+    static void f16(MemorySegment x, MemorySegment w, int in, int o0, int o1, MemorySegment y) {
+        int kv = in - in % L;
+        long rowBytes = (long) in * 2;
+        for (int o = o0; o < o1; o++) {
+            long r = o * rowBytes;
+            FloatVector a = FloatVector.zero(F);
+            for (int k = 0; k < kv; k += L) {
+                IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, r + k * 2L, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0);
+                IntVector magnitude = h.and(0x7fff).lanewise(LSHL, 13);
+                IntVector finite = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+                IntVector bits = finite.blend(magnitude.or(0x7f800000), h.and(0x7c00).compare(EQ, 0x7c00));
+                FloatVector wv = bits.or(h.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats();
+                a = wv.fma(FloatVector.fromMemorySegment(F, x, k * 4L, ORDER), a);
+            }
+            float s = a.reduceLanes(VectorOperators.ADD);
+            for (int k = kv; k < in; k++) s += x.get(F32, k * 4L) * Float.float16ToFloat(w.get(I16, r + k * 2L));
+            y.set(F32, o * 4L, s);
+        }
+    }
+
+    // ---- Q8_0: w row o is D/32 blocks of 34 bytes (f16 scale d, 32 int8 q); value = d·q ----
+
+    static void q8(MemorySegment x, MemorySegment w, int in, int o0, int o1, MemorySegment y) {
+        int blocks = in / 32;
+        long rowBytes = (long) blocks * 34;
+        int o = o0;
+        for (; o + 4 <= o1; o += 4) {
+            long r0 = o * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int b = 0; b < blocks; b++) {
+                long blk = b * 34L, xb = b * 128L;
+                // Σ x·q within the block per row, then scaled once: a += d · Σ x·q
+                FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+                for (int j = 0; j < 32; j += B.length()) {
+                    ByteVector q0 = ByteVector.fromMemorySegment(B, w, r0 + blk + 2 + j, ORDER), q1 = ByteVector.fromMemorySegment(B, w, r1 + blk + 2 + j, ORDER);
+                    ByteVector q2 = ByteVector.fromMemorySegment(B, w, r2 + blk + 2 + j, ORDER), q3 = ByteVector.fromMemorySegment(B, w, r3 + blk + 2 + j, ORDER);
+                    // the part index must be a constant for the conversion to compile to vector code
+                    FloatVector xv = FloatVector.fromMemorySegment(F, x, xb + j * 4L, ORDER);
+                    s0 = ((FloatVector) q0.convertShape(B2F, F, 0)).fma(xv, s0);
+                    s1 = ((FloatVector) q1.convertShape(B2F, F, 0)).fma(xv, s1);
+                    s2 = ((FloatVector) q2.convertShape(B2F, F, 0)).fma(xv, s2);
+                    s3 = ((FloatVector) q3.convertShape(B2F, F, 0)).fma(xv, s3);
+                    if (PARTS == 2) {
+                        xv = FloatVector.fromMemorySegment(F, x, xb + (j + L) * 4L, ORDER);
+                        s0 = ((FloatVector) q0.convertShape(B2F, F, 1)).fma(xv, s0);
+                        s1 = ((FloatVector) q1.convertShape(B2F, F, 1)).fma(xv, s1);
+                        s2 = ((FloatVector) q2.convertShape(B2F, F, 1)).fma(xv, s2);
+                        s3 = ((FloatVector) q3.convertShape(B2F, F, 1)).fma(xv, s3);
+                    }
+                }
+                a0 = s0.fma(FloatVector.broadcast(F, WeightLanes.q8Scale(w, r0 + blk)), a0);
+                a1 = s1.fma(FloatVector.broadcast(F, WeightLanes.q8Scale(w, r1 + blk)), a1);
+                a2 = s2.fma(FloatVector.broadcast(F, WeightLanes.q8Scale(w, r2 + blk)), a2);
+                a3 = s3.fma(FloatVector.broadcast(F, WeightLanes.q8Scale(w, r3 + blk)), a3);
+            }
+            store4(y, o, a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD),
+                    a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD));
+        }
+        for (; o < o1; o++) {
+            long r = o * rowBytes;
+            FloatVector a = FloatVector.zero(F);
+            for (int b = 0; b < blocks; b++) {
+                long blk = r + b * 34L, xb = b * 128L;
+                FloatVector s = FloatVector.zero(F);
+                for (int j = 0; j < 32; j += B.length()) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, w, blk + 2 + j, ORDER);
+                    s = ((FloatVector) q.convertShape(B2F, F, 0)).fma(FloatVector.fromMemorySegment(F, x, xb + j * 4L, ORDER), s);
+                    if (PARTS == 2) s = ((FloatVector) q.convertShape(B2F, F, 1)).fma(FloatVector.fromMemorySegment(F, x, xb + (j + L) * 4L, ORDER), s);
+                }
+                a = s.fma(FloatVector.broadcast(F, WeightLanes.q8Scale(w, blk)), a);
+            }
+            y.set(F32, o * 4L, a.reduceLanes(VectorOperators.ADD));
+        }
+    }
+
+    private static float bf16(MemorySegment w, long offset) {
+        return Float.intBitsToFloat((w.get(I16, offset) & 0xffff) << 16);
+    }
+
+    private static void store4(MemorySegment y, int o, float s0, float s1, float s2, float s3) {
+        long at = o * 4L;
+        y.set(F32, at, s0);
+        y.set(F32, at + 4, s1);
+        y.set(F32, at + 8, s2);
+        y.set(F32, at + 12, s3);
+    }
+}

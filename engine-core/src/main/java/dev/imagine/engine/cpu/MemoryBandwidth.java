@@ -1,0 +1,67 @@
+package dev.imagine.engine.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static dev.imagine.engine.cpu.WeightLanes.F;
+import static dev.imagine.engine.cpu.WeightLanes.ORDER;
+
+/**
+ * The ceiling that bounds decoding: how fast this process can stream a buffer much larger than the caches
+ * through the worker pool, the way the matvec kernels stream weights. Reads only (no writes), summed with the
+ * Vector API so nothing is optimised away.
+ *
+ * <p>Usage: {@code double gbPerS = MemoryBandwidth.measure(WorkerPool.common(), 1L << 30, 5).bestGbPerS();}
+ */
+public final class MemoryBandwidth {
+    /** Chunks of this many bytes are handed to the workers. */
+    private static final long CHUNK_BYTES = 1L << 20;
+
+    /** The outcome: bytes per pass, every pass's GB/s (10^9 bytes/s), the best and the median. */
+    public record Result(long bytes, double[] gbPerS, double bestGbPerS, double medianGbPerS, double checksum) {
+    }
+
+    private MemoryBandwidth() {
+    }
+
+    /** Streams a fresh {@code bytes}-byte buffer (rounded up to 1 MiB) {@code passes} times on the pool. */
+    public static Result measure(WorkerPool pool, long bytes, int passes) {
+        if (passes < 1) throw new IllegalArgumentException("passes must be >= 1, got " + passes);
+        long size = (bytes + CHUNK_BYTES - 1) / CHUNK_BYTES * CHUNK_BYTES;
+        int chunks = Math.toIntExact(size / CHUNK_BYTES);
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment buffer = arena.allocate(size, 64);
+            buffer.fill((byte) 0x3f); // touch every page so the first pass does not time page faults
+            double[] partial = new double[chunks];
+            double[] rates = new double[passes];
+            double checksum = 0;
+            WorkerPool.Chunk read = c -> partial[c] = sum(buffer, c * CHUNK_BYTES, CHUNK_BYTES);
+            pool.forEach(chunks, read); // warm-up: compiles the loop
+            for (int p = 0; p < passes; p++) {
+                long start = System.nanoTime();
+                pool.forEach(chunks, read);
+                rates[p] = size / (double) (System.nanoTime() - start);
+                for (double s : partial) checksum += s;
+            }
+            double[] sorted = rates.clone();
+            java.util.Arrays.sort(sorted);
+            return new Result(size, rates, sorted[passes - 1], sorted[passes / 2], checksum);
+        }
+    }
+
+    /** Σ of the floats in seg[offset, offset+bytes); bytes a multiple of 4 vectors. */
+    static double sum(MemorySegment seg, long offset, long bytes) {
+        long step = F.vectorByteSize();
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        for (long off = offset, end = offset + bytes; off < end; off += 4 * step) {
+            a0 = a0.add(FloatVector.fromMemorySegment(F, seg, off, ORDER));
+            a1 = a1.add(FloatVector.fromMemorySegment(F, seg, off + step, ORDER));
+            a2 = a2.add(FloatVector.fromMemorySegment(F, seg, off + 2 * step, ORDER));
+            a3 = a3.add(FloatVector.fromMemorySegment(F, seg, off + 3 * step, ORDER));
+        }
+        return a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.imagine.engine.cpu;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Loads weights of every storage type as f32 vector lanes, converting in registers. The float width is the
+ * CPU's preferred one capped at 512 bits (a Q8_0 block of 32 must hold at least two vectors' worth), or
+ * the system property {@code imagine.vector.bits} (128..512) so tests can run the kernels at other widths.
+ *
+ * <p>The hot loops spell these conversions out inline rather than calling the helpers below: C2 may refuse to
+ * inline a helper that it already compiled standalone, and a vector crossing a call is boxed on the heap,
+ * which is 10-50× slower. The helpers document each conversion and serve the cold paths.
+ *
+ * <p>Usage: {@code FloatVector w = WeightLanes.bf16(seg, byteOffset);}
+ */
+final class WeightLanes {
+    static final VectorSpecies<Float> F = floatSpecies();
+    static final int L = F.length();
+    /** Shorts with as many lanes as F: the bf16/f16 load shape. */
+    static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
+    static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    /** Bytes for Q8_0: at least 64 bits (the smallest shape), so one load may give several float vectors. */
+    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
+    /** Float vectors per byte load: 1, or 2 when F is 128 bits or narrower (bytes come no smaller than 64 bits). */
+    static final int PARTS = B.length() / L;
+    static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+
+    private static final FloatVector F16_SCALE = FloatVector.broadcast(F, 0x1p112f);
+
+    private WeightLanes() {
+    }
+
+    private static VectorSpecies<Float> floatSpecies() {
+        int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        int bits = Integer.getInteger("imagine.vector.bits", Math.min(preferred, 512));
+        if (bits < 128 || bits > 512 || Integer.bitCount(bits) != 1) {
+            throw new IllegalArgumentException("imagine.vector.bits must be 128, 256 or 512, got " + bits);
+        }
+        return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
+    }
+
+    /** L lanes of f32 at a byte offset. */
+    static FloatVector f32(MemorySegment seg, long offset) {
+        return FloatVector.fromMemorySegment(F, seg, offset, ORDER);
+    }
+
+    /** L bf16 values at a byte offset: bf16 is the top half of an f32, so widen and shift. */
+    static FloatVector bf16(MemorySegment seg, long offset) {
+        return ShortVector.fromMemorySegment(S, seg, offset, ORDER)
+                .convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0)
+                .lanewise(VectorOperators.LSHL, 16)
+                .reinterpretAsFloats();
+    }
+
+    /**
+     * L IEEE f16 values at a byte offset. The Vector API has no half-float conversion, so: put exponent and
+     * mantissa where f32 keeps them (shift 13) and rescale by 2^(127-15); that is exact for normal and
+     * subnormal halves alike. Inf/NaN (exponent 31) get the all-ones f32 exponent instead; then the sign.
+     */
+    static FloatVector f16(MemorySegment seg, long offset) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(S, seg, offset, ORDER)
+                .convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0);
+        IntVector magnitude = h.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
+        IntVector finite = magnitude.reinterpretAsFloats().mul(F16_SCALE).reinterpretAsInts();
+        VectorMask<Integer> special = h.and(0x7c00).compare(VectorOperators.EQ, 0x7c00);
+        IntVector bits = finite.blend(magnitude.or(0x7f800000), special);
+        return bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+    }
+
+    /** B.length() int8 values at a byte offset (one Q8_0 load; take {@link #PARTS} float vectors from it). */
+    static ByteVector int8(MemorySegment seg, long offset) {
+        return ByteVector.fromMemorySegment(B, seg, offset, ORDER);
+    }
+
+    /** Part p (0 ≤ p < PARTS) of an int8 load as f32 lanes. */
+    static FloatVector int8Part(ByteVector q, int p) {
+        return (FloatVector) q.convertShape(VectorOperators.B2F, F, p);
+    }
+
+    /** The f16 scale d of the Q8_0 block at a byte offset. */
+    static float q8Scale(MemorySegment seg, long blockOffset) {
+        return Float.float16ToFloat(seg.get(I16, blockOffset));
+    }
+}

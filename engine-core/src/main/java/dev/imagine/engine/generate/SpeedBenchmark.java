@@ -1,0 +1,174 @@
+package dev.imagine.engine.generate;
+
+import dev.imagine.engine.cpu.CpuBackend;
+import dev.imagine.engine.cpu.FmaThroughput;
+import dev.imagine.engine.cpu.Matmul;
+import dev.imagine.engine.cpu.MemoryBandwidth;
+import dev.imagine.engine.cpu.WorkerPool;
+import dev.imagine.engine.kv.KvCache;
+import dev.imagine.engine.load.Qwen3Config;
+import dev.imagine.engine.load.Qwen3Weights;
+import dev.imagine.engine.model.Qwen3Model;
+import dev.imagine.engine.tensor.DType;
+import dev.imagine.engine.tensor.Tensor;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * End-to-end speed of the engine on one model: load, prefill, decode at batch 1 and batched decode of n
+ * completions sharing one prompt, next to the machine's two ceilings measured in the same process (streaming
+ * read bandwidth, f32 FMA throughput). Prompts are random token ids (seeded); generation is greedy with no EOS,
+ * so every run produces exactly the requested number of tokens.
+ *
+ * <p>Usage: {@code SpeedBenchmark.Report r = SpeedBenchmark.run(path, new SpeedBenchmark.Options(128, 64, new int[]{1, 8}, 2, 0, 1L << 30), System.err);}
+ */
+public final class SpeedBenchmark {
+    /**
+     * What to run: prompt length, tokens per completion, the batch sizes for batched decode, threads, prompt seed,
+     * and the size of the buffer streamed for the bandwidth ceiling (much larger than the caches: 1 GiB).
+     */
+    public record Options(int promptTokens, int genTokens, int[] batches, int threads, long seed, long bandwidthBytes) {
+        public Options {
+            if (bandwidthBytes < 1 << 20) throw new IllegalArgumentException("the bandwidth buffer must be at least 1 MiB");
+            if (promptTokens < 1 || genTokens < 1) throw new IllegalArgumentException("prompt and generated tokens must be >= 1");
+            if (threads < 1 || threads > 31) throw new IllegalArgumentException("threads must be 1..31, got " + threads);
+            batches = batches.clone();
+            for (int b : batches) if (b < 1) throw new IllegalArgumentException("batch sizes must be >= 1, got " + b);
+        }
+    }
+
+    /**
+     * Results. Rates are tokens per second; batchedDecodeTokensPerS maps batch size to aggregate tokens/s over
+     * all completions. bytesReadPerToken counts the weights one decode step streams (every matrix once, embedding
+     * row and norms ignored; KV cache reads excluded, a few percent at these lengths).
+     * rooflineFraction = decodeTokensPerS · bytesReadPerToken / bandwidth; prefillFmaFraction = prefill f32
+     * FLOP/s (2 per weight per token) / measured FMA peak. cpuShare = process CPU time / (wall time × threads)
+     * over the timed generation runs: well below 1 means other processes took the cores and every rate above
+     * is low by about that factor.
+     */
+    public record Report(String model, String weightType, int threads, int promptTokens, int genTokens,
+                         double loadSeconds, double prefillTokensPerS, double decodeTokensPerS,
+                         Map<Integer, Double> batchedDecodeTokensPerS, long rssBytes, long bytesReadPerToken,
+                         double memoryBandwidthGbPerS, double rooflineFraction, double fmaPeakGflops,
+                         double prefillGflops, double prefillFmaFraction, double cpuShare) {
+    }
+
+    private SpeedBenchmark() {
+    }
+
+    public static Report run(Path modelPath, Options o, PrintStream progress) {
+        WorkerPool.setCommonThreads(o.threads());
+        WorkerPool pool = WorkerPool.common();
+        progress.printf("bench: loading %s%n", modelPath);
+        long loadStart = System.nanoTime();
+        try (Qwen3Weights w = Qwen3Weights.open(modelPath)) {
+            double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+            Qwen3Config c = w.config();
+            int[] prompt = new int[o.promptTokens()];
+            SplittableRandom rnd = new SplittableRandom(o.seed());
+            for (int i = 0; i < prompt.length; i++) prompt[i] = rnd.nextInt(c.vocabSize());
+
+            progress.printf("bench: warm-up (compiles the kernels)%n");
+            long warm = System.nanoTime();
+            Matmul.warmUp(pool);
+            progress.printf("bench:   kernels compiled in %.1f s%n", (System.nanoTime() - warm) / 1e9);
+            generate(w, java.util.Arrays.copyOf(prompt, Math.min(prompt.length, 16)), 2, 4);
+            generate(w, java.util.Arrays.copyOf(prompt, Math.min(prompt.length, 16)), 1, 4);
+
+            long cpu0 = processCpuNanos(), wall0 = System.nanoTime();
+            progress.printf("bench: prefill %d tokens + decode %d tokens at batch 1%n", o.promptTokens(), o.genTokens());
+            Generator.Stats single = generate(w, prompt, 1, o.genTokens());
+            double prefill = single.promptTokens() * 1e9 / single.prefillNanos();
+            double decode = single.decodeTokensPerSecond();
+            progress.printf("bench:   prefill %.1f tokens/s, decode %.2f tokens/s%n", prefill, decode);
+
+            Map<Integer, Double> batched = new LinkedHashMap<>();
+            for (int b : o.batches()) {
+                if (b == 1) {
+                    batched.put(1, decode);
+                    continue;
+                }
+                progress.printf("bench: batched decode, %d completions of %d tokens sharing the prompt%n", b, o.genTokens());
+                double rate = generate(w, prompt, b, o.genTokens()).decodeTokensPerSecond();
+                batched.put(b, rate);
+                progress.printf("bench:   %.2f tokens/s in aggregate (%.2fx batch 1)%n", rate, rate / decode);
+            }
+            double cpuShare = (processCpuNanos() - cpu0) / (double) (System.nanoTime() - wall0) / o.threads();
+            long rss = residentBytes();
+
+            progress.printf("bench: measuring memory bandwidth (streaming read of %d MiB on %d threads)%n", o.bandwidthBytes() >> 20, o.threads());
+            MemoryBandwidth.Result bw = MemoryBandwidth.measure(pool, o.bandwidthBytes(), 5);
+            progress.printf("bench: measuring f32 FMA peak on %d threads%n", o.threads());
+            double fma = 0;
+            for (int i = 0; i < 3; i++) fma = Math.max(fma, FmaThroughput.measure(pool, 20_000_000L).gflops());
+
+            long bytes = weightBytesPerToken(w);
+            double prefillGflops = 2.0 * matrixWeights(w) * prefill / 1e9;
+            return new Report(modelPath.toString(), weightType(w), o.threads(), o.promptTokens(), o.genTokens(),
+                    loadSeconds, prefill, decode, batched, rss, bytes, bw.bestGbPerS(),
+                    decode * bytes / (bw.bestGbPerS() * 1e9), fma, prefillGflops, prefillGflops / fma, cpuShare);
+        }
+    }
+
+    /** One generate call: n greedy completions of exactly `tokens` tokens after `prompt`, on a fresh cache. */
+    private static Generator.Stats generate(Qwen3Weights w, int[] prompt, int n, int tokens) {
+        GenerationRequest req = new GenerationRequest(prompt, n, SamplingParams.greedy(), tokens, new int[0], List.of());
+        int blockSize = 16;
+        try (KvCache cache = new KvCache(w.config(), blockSize, Generator.blocksNeeded(List.of(req), blockSize), DType.F32);
+             Qwen3Model m = new Qwen3Model(w, new CpuBackend(), cache)) {
+            Generator g = new Generator(m);
+            g.generate(List.of(req));
+            return g.stats();
+        }
+    }
+
+    /** The matrices one decode step reads: every layer's seven, and the LM head. */
+    private static List<Tensor> matrices(Qwen3Weights w) {
+        List<Tensor> all = new ArrayList<>();
+        for (Qwen3Weights.Layer l : w.layers()) all.addAll(List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown()));
+        all.add(w.lmHead());
+        return all;
+    }
+
+    static long weightBytesPerToken(Qwen3Weights w) {
+        long bytes = 0;
+        for (Tensor t : matrices(w)) bytes += t.data().byteSize();
+        return bytes;
+    }
+
+    /** Weights of the layers' matrices (the LM head runs once per prompt in prefill, not per token). */
+    private static long matrixWeights(Qwen3Weights w) {
+        long n = 0;
+        for (Tensor t : matrices(w)) if (t != w.lmHead()) n += t.elements();
+        return n;
+    }
+
+    private static String weightType(Qwen3Weights w) {
+        return w.layers().isEmpty() ? w.lmHead().dtype().name() : w.layers().get(0).wUp().dtype().name();
+    }
+
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
+    }
+
+    /** VmRSS from /proc/self/status (Linux), or -1. Counts the mapped weight pages the runs touched. */
+    static long residentBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        } catch (IOException | RuntimeException notLinux) {
+            // not Linux: no portable RSS
+        }
+        return -1;
+    }
+}

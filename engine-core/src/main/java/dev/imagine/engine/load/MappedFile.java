@@ -1,0 +1,70 @@
+package dev.imagine.engine.load;
+
+import dev.imagine.engine.EngineException;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A whole file memory-mapped read-only into one {@link MemorySegment}. Slices are bounds-checked against
+ * the file size so that a corrupt header gives an {@link EngineException}, never a JVM crash.
+ *
+ * <p>Usage: {@code try (MappedFile f = MappedFile.open(path)) { MemorySegment s = f.slice(off, n, "tensor x"); }}
+ */
+public final class MappedFile implements AutoCloseable {
+    private final Path path;
+    private final Arena arena;
+    private final MemorySegment segment;
+
+    private MappedFile(Path path, Arena arena, MemorySegment segment) {
+        this.path = path;
+        this.arena = arena;
+        this.segment = segment;
+    }
+
+    public static MappedFile open(Path path) {
+        Arena arena = Arena.ofShared();
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            MemorySegment segment = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
+            return new MappedFile(path, arena, segment);
+        } catch (NoSuchFileException e) {
+            arena.close();
+            throw new EngineException(path + ": no such file");
+        } catch (IOException e) {
+            arena.close();
+            throw new EngineException(path + ": cannot map the file: " + e.getMessage(), e);
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public long size() {
+        return segment.byteSize();
+    }
+
+    /** The whole file. */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    /** Bytes [offset, offset+length) of the file; {@code what} names the thing being read for the error. */
+    public MemorySegment slice(long offset, long length, String what) {
+        if (offset < 0 || length < 0 || offset > size() || length > size() - offset) {
+            throw new EngineException(path + ": " + what + " lies at bytes [" + offset + ", " + (offset + length)
+                    + ") but the file has only " + size() + " bytes (truncated or corrupt file)");
+        }
+        return segment.asSlice(offset, length);
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -1,0 +1,274 @@
+package dev.imagine.engine.load;
+
+import dev.imagine.engine.EngineException;
+import dev.imagine.engine.tensor.DType;
+import dev.imagine.engine.tensor.Float16;
+import dev.imagine.engine.tensor.Tensor;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A Qwen3 checkpoint bound to its layers: the config plus every weight tensor, shape-checked against the config.
+ * Matmul weights stay memory-mapped in their file dtype; the small RMSNorm weight vectors are converted once to
+ * f32 off-heap segments (a few KB a layer) so the norm kernels read one dtype.
+ *
+ * <p>Usage: {@code try (Qwen3Weights w = Qwen3Weights.open(Path.of("model-dir-or.gguf"))) { ... }}
+ */
+public final class Qwen3Weights implements AutoCloseable {
+    /** One decoder layer. Norm weights are f32 segments; the rest are {@code [out, in]} tensors. */
+    public record Layer(MemorySegment attnNorm, Tensor wq, Tensor wk, Tensor wv, Tensor wo,
+                        MemorySegment qNorm, MemorySegment kNorm, MemorySegment ffnNorm,
+                        Tensor wGate, Tensor wUp, Tensor wDown) {
+    }
+
+    private final Qwen3Config config;
+    private final WeightSource source;
+    private final Arena normArena;
+    private final Tensor embedding;
+    private final List<Layer> layers;
+    private final MemorySegment finalNorm;
+    private final Tensor lmHead;
+
+    private Qwen3Weights(Qwen3Config config, WeightSource source, Arena normArena, Tensor embedding, List<Layer> layers,
+                         MemorySegment finalNorm, Tensor lmHead) {
+        this.config = config;
+        this.source = source;
+        this.normArena = normArena;
+        this.embedding = embedding;
+        this.layers = layers;
+        this.finalNorm = finalNorm;
+        this.lmHead = lmHead;
+    }
+
+    /**
+     * Opens a Hugging Face folder (config.json + safetensors), a .gguf file, or a folder holding exactly one
+     * .gguf file and no config.json.
+     */
+    public static Qwen3Weights open(Path path) {
+        if (!Files.exists(path)) throw new EngineException(path + ": no such file or folder");
+        if (Files.isDirectory(path) && Files.exists(path.resolve("config.json"))) {
+            Qwen3Config config = Qwen3Config.fromConfigJson(path.resolve("config.json"));
+            SafetensorsSource source = SafetensorsSource.open(path);
+            return bindOrClose(config, source, Naming.HF);
+        }
+        Path gguf = path;
+        if (Files.isDirectory(path)) {
+            try (Stream<Path> files = Files.list(path)) {
+                List<Path> ggufs = files.filter(p -> p.getFileName().toString().endsWith(".gguf")).toList();
+                if (ggufs.size() != 1) {
+                    throw new EngineException(path + ": a model folder needs config.json (Hugging Face) or exactly one .gguf file; found "
+                            + ggufs.size() + " .gguf files and no config.json");
+                }
+                gguf = ggufs.getFirst();
+            } catch (IOException e) {
+                throw new EngineException(path + ": cannot list the folder: " + e.getMessage(), e);
+            }
+        }
+        GgufFile file = GgufFile.open(gguf);
+        Qwen3Config config;
+        try {
+            config = Qwen3Config.fromGguf(file);
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+        return bindOrClose(config, file, Naming.GGUF);
+    }
+
+    private static Qwen3Weights bindOrClose(Qwen3Config config, WeightSource source, Naming naming) {
+        try {
+            return bind(config, source, naming);
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
+    }
+
+    /** Tensor names in the two conventions. */
+    public enum Naming {
+        HF {
+            @Override
+            public String layer(int i, String part) {
+                return "model.layers." + i + "." + switch (part) {
+                    case "attn_norm" -> "input_layernorm";
+                    case "q" -> "self_attn.q_proj";
+                    case "k" -> "self_attn.k_proj";
+                    case "v" -> "self_attn.v_proj";
+                    case "o" -> "self_attn.o_proj";
+                    case "q_norm" -> "self_attn.q_norm";
+                    case "k_norm" -> "self_attn.k_norm";
+                    case "ffn_norm" -> "post_attention_layernorm";
+                    case "gate" -> "mlp.gate_proj";
+                    case "up" -> "mlp.up_proj";
+                    case "down" -> "mlp.down_proj";
+                    default -> throw new IllegalArgumentException(part);
+                } + ".weight";
+            }
+
+            @Override
+            public String global(String part) {
+                return switch (part) {
+                    case "embed" -> "model.embed_tokens.weight";
+                    case "norm" -> "model.norm.weight";
+                    case "lm_head" -> "lm_head.weight";
+                    default -> throw new IllegalArgumentException(part);
+                };
+            }
+        },
+        /** As llama.cpp's converter writes Qwen3 (no q/k permutation: Qwen3 uses NEOX RoPE there too). */
+        GGUF {
+            @Override
+            public String layer(int i, String part) {
+                return "blk." + i + "." + switch (part) {
+                    case "attn_norm" -> "attn_norm";
+                    case "q" -> "attn_q";
+                    case "k" -> "attn_k";
+                    case "v" -> "attn_v";
+                    case "o" -> "attn_output";
+                    case "q_norm" -> "attn_q_norm";
+                    case "k_norm" -> "attn_k_norm";
+                    case "ffn_norm" -> "ffn_norm";
+                    case "gate" -> "ffn_gate";
+                    case "up" -> "ffn_up";
+                    case "down" -> "ffn_down";
+                    default -> throw new IllegalArgumentException(part);
+                } + ".weight";
+            }
+
+            @Override
+            public String global(String part) {
+                return switch (part) {
+                    case "embed" -> "token_embd.weight";
+                    case "norm" -> "output_norm.weight";
+                    case "lm_head" -> "output.weight";
+                    default -> throw new IllegalArgumentException(part);
+                };
+            }
+        };
+
+        /** The name of part ("attn_norm", "q", "k", "v", "o", "q_norm", "k_norm", "ffn_norm", "gate", "up", "down") of layer i. */
+        public abstract String layer(int i, String part);
+
+        /** The name of a global part: "embed", "norm" or "lm_head". */
+        public abstract String global(String part);
+    }
+
+    /** Binds and shape-checks every tensor the config needs. */
+    public static Qwen3Weights bind(Qwen3Config c, WeightSource source, Naming naming) {
+        Arena arena = Arena.ofShared();
+        try {
+            Binder b = new Binder(source, arena);
+            int d = c.hiddenSize();
+            Tensor embedding = b.matrix(naming.global("embed"), c.vocabSize(), d);
+            Layer[] layers = new Layer[c.layers()];
+            for (int i = 0; i < c.layers(); i++) {
+                layers[i] = new Layer(
+                        b.vector(naming.layer(i, "attn_norm"), d),
+                        b.matrix(naming.layer(i, "q"), c.qDim(), d),
+                        b.matrix(naming.layer(i, "k"), c.kvDim(), d),
+                        b.matrix(naming.layer(i, "v"), c.kvDim(), d),
+                        b.matrix(naming.layer(i, "o"), d, c.qDim()),
+                        b.vector(naming.layer(i, "q_norm"), c.headDim()),
+                        b.vector(naming.layer(i, "k_norm"), c.headDim()),
+                        b.vector(naming.layer(i, "ffn_norm"), d),
+                        b.matrix(naming.layer(i, "gate"), c.intermediateSize(), d),
+                        b.matrix(naming.layer(i, "up"), c.intermediateSize(), d),
+                        b.matrix(naming.layer(i, "down"), d, c.intermediateSize()));
+            }
+            MemorySegment finalNorm = b.vector(naming.global("norm"), d);
+            String head = naming.global("lm_head");
+            Tensor lmHead;
+            if (source.has(head)) {
+                lmHead = b.matrix(head, c.vocabSize(), d); // a stored lm_head wins even when the config says tied
+            } else if (c.tieWordEmbeddings()) {
+                lmHead = embedding;
+            } else {
+                throw new EngineException(source.fileOf(head) + ": tensor " + head + " is missing (tie_word_embeddings is false)");
+            }
+            return new Qwen3Weights(c, source, arena, embedding, List.of(layers), finalNorm, lmHead);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    private record Binder(WeightSource source, Arena arena) {
+        Tensor matrix(String name, int rows, int cols) {
+            Tensor t = get(name);
+            if (t.rank() != 2 || t.shape()[0] != rows || t.shape()[1] != cols) {
+                throw new EngineException(source.fileOf(name) + ": tensor " + name + " has shape " + Arrays.toString(t.shape())
+                        + " but the config needs [" + rows + ", " + cols + "]");
+            }
+            return t;
+        }
+
+        MemorySegment vector(String name, int n) {
+            Tensor t = get(name);
+            if (t.rank() != 1 || t.shape()[0] != n) {
+                throw new EngineException(source.fileOf(name) + ": tensor " + name + " has shape " + Arrays.toString(t.shape())
+                        + " but the config needs [" + n + "]");
+            }
+            if (t.dtype() == DType.Q8_0) throw new EngineException(source.fileOf(name) + ": tensor " + name + " is a norm weight and cannot be Q8_0");
+            MemorySegment f32 = arena.allocate(4L * n, 64);
+            for (int i = 0; i < n; i++) f32.setAtIndex(ValueLayout.JAVA_FLOAT, i, readScalar(t, i));
+            return f32;
+        }
+
+        Tensor get(String name) {
+            if (!source.has(name)) throw new EngineException(source.fileOf(name) + ": tensor " + name + " is missing");
+            return source.tensor(name);
+        }
+    }
+
+    /** Element i of a plain (non-quantised) tensor as f32. */
+    static float readScalar(Tensor t, long i) {
+        MemorySegment s = t.data();
+        return switch (t.dtype()) {
+            case F32 -> s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, i * 4);
+            case BF16 -> Float16.bf16ToFloat(s.get(ValueLayout.JAVA_SHORT_UNALIGNED, i * 2));
+            case F16 -> Float16.f16ToFloat(s.get(ValueLayout.JAVA_SHORT_UNALIGNED, i * 2));
+            case Q8_0 -> throw new IllegalArgumentException("Q8_0 has no scalar read: " + t);
+        };
+    }
+
+    public Qwen3Config config() {
+        return config;
+    }
+
+    public WeightSource source() {
+        return source;
+    }
+
+    /** {@code [vocab, hidden]}. */
+    public Tensor embedding() {
+        return embedding;
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    /** f32 {@code [hidden]}. */
+    public MemorySegment finalNorm() {
+        return finalNorm;
+    }
+
+    /** {@code [vocab, hidden]}; the embedding itself when tied. */
+    public Tensor lmHead() {
+        return lmHead;
+    }
+
+    @Override
+    public void close() {
+        normArena.close();
+        source.close();
+    }
+}

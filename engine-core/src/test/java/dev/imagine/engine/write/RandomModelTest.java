@@ -1,0 +1,110 @@
+package dev.imagine.engine.write;
+
+import dev.imagine.engine.ReferenceForward;
+import dev.imagine.engine.load.Qwen3Config;
+import dev.imagine.engine.load.Qwen3Weights;
+import dev.imagine.engine.tensor.DType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.imagine.engine.TestModels.TOKENS;
+import static dev.imagine.engine.TestModels.allLogits;
+import static dev.imagine.engine.TestModels.maxAbsDiff;
+import static dev.imagine.engine.TestModels.resource;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Models written by the random writer and the GGUF converter load back and match the scalar reference forward. */
+class RandomModelTest {
+    @TempDir
+    Path dir;
+
+    private static void assertMatchesReference(Path model, float tolerance) {
+        try (Qwen3Weights w = Qwen3Weights.open(model)) {
+            float[] engine = allLogits(w, TOKENS);
+            float[] reference = new ReferenceForward(w).logits(TOKENS);
+            float diff = maxAbsDiff(engine, reference);
+            assertTrue(diff < tolerance, model + ": max |engine - reference| = " + diff);
+            float maxLogit = 0;
+            for (float f : engine) maxLogit = Math.max(maxLogit, Math.abs(f));
+            assertTrue(maxLogit > 1e-3 && maxLogit < 50, "logits stay sane: " + maxLogit);
+        }
+    }
+
+    @Test
+    void tinyF32AndBf16LoadBackAndMatchTheReference() throws Exception {
+        Qwen3Config tiny = Qwen3Checkpoints.shape("tiny");
+        assertMatchesReference(Qwen3Checkpoints.writeRandom(tiny, DType.F32, 7, dir.resolve("f32"), null), 1e-5f);
+        assertMatchesReference(Qwen3Checkpoints.writeRandom(tiny, DType.BF16, 7, dir.resolve("bf16"), null), 1e-5f);
+        assertMatchesReference(Qwen3Checkpoints.writeRandom(tiny, DType.F16, 7, dir.resolve("f16"), null), 1e-5f);
+        try (Qwen3Weights w = Qwen3Weights.open(dir.resolve("f32"))) {
+            assertEquals(tiny, w.config());
+        }
+    }
+
+    @Test
+    void sameSeedSameBytesOtherSeedOtherBytes() throws Exception {
+        Qwen3Config tiny = Qwen3Checkpoints.shape("tiny");
+        Qwen3Checkpoints.writeRandom(tiny, DType.BF16, 1, dir.resolve("a"), null);
+        Qwen3Checkpoints.writeRandom(tiny, DType.BF16, 1, dir.resolve("b"), null);
+        Qwen3Checkpoints.writeRandom(tiny, DType.BF16, 2, dir.resolve("c"), null);
+        byte[] a = Files.readAllBytes(dir.resolve("a/model.safetensors"));
+        assertArrayEquals(a, Files.readAllBytes(dir.resolve("b/model.safetensors")));
+        assertFalse(java.util.Arrays.equals(a, Files.readAllBytes(dir.resolve("c/model.safetensors"))));
+    }
+
+    @Test
+    void tiedShardedModelLoadsAndMatchesTheReference() throws Exception {
+        Qwen3Config tied = new Qwen3Config(64, 96, 3, 4, 1, 32, 300, 10000, 1e-5, true, 512, new int[]{299});
+        Path model = Qwen3Checkpoints.writeRandom(tied, DType.F32, 3, dir.resolve("tied"), 60_000, null);
+        assertTrue(Files.exists(model.resolve("model.safetensors.index.json")));
+        try (var files = Files.list(model)) {
+            long shards = files.filter(f -> f.getFileName().toString().matches("model-\\d{5}-of-\\d{5}\\.safetensors")).count();
+            assertTrue(shards > 1, "sharded into " + shards + " files");
+        }
+        try (Qwen3Weights w = Qwen3Weights.open(model)) {
+            assertEquals(w.embedding(), w.lmHead(), "tied: lm_head is the embedding");
+        }
+        assertMatchesReference(model, 1e-5f);
+    }
+
+    @Test
+    void q8_0GgufMatchesTheReferenceOnItsOwnWeightsAndStaysCloseToF32() throws Exception {
+        Qwen3Config tiny = Qwen3Checkpoints.shape("tiny");
+        Path gguf = Qwen3Checkpoints.writeRandom(tiny, DType.Q8_0, 7, dir.resolve("q8"), null);
+        assertTrue(gguf.toString().endsWith("model.gguf"));
+        assertMatchesReference(gguf, 1e-5f);
+        Path f32 = Qwen3Checkpoints.writeRandom(tiny, DType.F32, 7, dir.resolve("f32"), null);
+        try (Qwen3Weights q = Qwen3Weights.open(dir.resolve("q8")); Qwen3Weights f = Qwen3Weights.open(f32)) {
+            assertEquals(DType.Q8_0, q.layers().getFirst().wq().dtype());
+            float diff = maxAbsDiff(allLogits(q, TOKENS), allLogits(f, TOKENS));
+            assertTrue(diff < 2e-2f, "Q8_0 vs F32 of the same random weights: " + diff);
+        }
+    }
+
+    @Test
+    void convertedGgufAgreesWithItsSource() throws Exception {
+        try (Qwen3Weights src = Qwen3Weights.open(resource("tiny-f32"))) {
+            Qwen3Checkpoints.toGguf(src, DType.F32, dir.resolve("f32.gguf"), null);
+            Qwen3Checkpoints.toGguf(src, DType.Q8_0, dir.resolve("q8.gguf"), null);
+            Qwen3Checkpoints.toGguf(src, DType.F16, dir.resolve("f16.gguf"), null);
+            float[] expected = allLogits(src, TOKENS);
+            try (Qwen3Weights g = Qwen3Weights.open(dir.resolve("f32.gguf"))) {
+                assertTrue(maxAbsDiff(expected, allLogits(g, TOKENS)) < 1e-6f);
+            }
+            try (Qwen3Weights g = Qwen3Weights.open(dir.resolve("q8.gguf"))) {
+                assertTrue(maxAbsDiff(expected, allLogits(g, TOKENS)) < 2e-2f);
+            }
+        }
+        assertMatchesReference(dir.resolve("q8.gguf"), 1e-5f);
+        assertMatchesReference(dir.resolve("f16.gguf"), 1e-5f);
+        try (Qwen3Weights g = Qwen3Weights.open(dir.resolve("f16.gguf"))) {
+            assertEquals(DType.F16, g.layers().getFirst().wDown().dtype());
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.imagine.tools;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.imagine.engine.generate.SpeedBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code imagine bench}: end-to-end speed of the engine on one model (prefill, decode, batched decode) against the machine's ceilings. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure prefill, decode and batched decode speed on a model, with the memory bandwidth and FMA ceilings measured in the same process. Progress goes to stderr.")
+final class BenchCommand implements Runnable {
+    @Option(names = "--model", required = true, description = "A Hugging Face model folder or a .gguf file (e.g. from `imagine model random`).")
+    Path model;
+
+    @Option(names = "--prompt-tokens", defaultValue = "128", description = "Prompt length in tokens (random ids) (default: ${DEFAULT-VALUE}).")
+    int promptTokens;
+
+    @Option(names = "--gen-tokens", defaultValue = "64", description = "Tokens generated per completion (default: ${DEFAULT-VALUE}).")
+    int genTokens;
+
+    @Option(names = "--batch", split = ",", defaultValue = "1,8", description = "Batch sizes for batched decode, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<Integer> batches;
+
+    @Option(names = "--threads", description = "Worker threads (default: the available processors).")
+    Integer threads;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random prompt (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--bandwidth-mib", defaultValue = "1024", description = "Size of the buffer streamed to measure memory bandwidth, in MiB; keep it far above the L3 cache (default: ${DEFAULT-VALUE}).")
+    long bandwidthMib;
+
+    @Option(names = "--json", description = "Print one JSON object instead of a table.")
+    boolean json;
+
+    @Override
+    public void run() {
+        SpeedBenchmark.Options options;
+        try {
+            options = new SpeedBenchmark.Options(promptTokens, genTokens, batches.stream().mapToInt(Integer::intValue).toArray(),
+                    threads == null ? Runtime.getRuntime().availableProcessors() : threads, seed, bandwidthMib << 20);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        SpeedBenchmark.Report r = SpeedBenchmark.run(model, options, System.err);
+        if (json) System.out.println(toJson(r));
+        else printTable(r);
+    }
+
+    static String toJson(SpeedBenchmark.Report r) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode o = mapper.createObjectNode();
+        o.put("model", r.model());
+        o.put("weight_type", r.weightType());
+        o.put("threads", r.threads());
+        o.put("prompt_tokens", r.promptTokens());
+        o.put("gen_tokens", r.genTokens());
+        o.put("load_seconds", r.loadSeconds());
+        o.put("prefill_tokens_per_s", r.prefillTokensPerS());
+        o.put("decode_tokens_per_s", r.decodeTokensPerS());
+        ObjectNode batched = o.putObject("batched_decode_tokens_per_s");
+        for (Map.Entry<Integer, Double> e : r.batchedDecodeTokensPerS().entrySet()) batched.put(String.valueOf(e.getKey()), e.getValue());
+        o.put("rss_bytes", r.rssBytes());
+        o.put("bytes_read_per_token", r.bytesReadPerToken());
+        o.put("memory_bandwidth_gb_per_s", r.memoryBandwidthGbPerS());
+        o.put("roofline_fraction", r.rooflineFraction());
+        o.put("fma_peak_gflops", r.fmaPeakGflops());
+        o.put("prefill_gflops", r.prefillGflops());
+        o.put("prefill_fma_fraction", r.prefillFmaFraction());
+        o.put("cpu_share", r.cpuShare());
+        return o.toString();
+    }
+
+    private static void printTable(SpeedBenchmark.Report r) {
+        System.out.printf(Locale.ROOT, "model            %s (%s weights), %d threads%n", r.model(), r.weightType(), r.threads());
+        System.out.printf(Locale.ROOT, "load             %.2f s (mmap)%n", r.loadSeconds());
+        System.out.printf(Locale.ROOT, "prefill          %.1f tokens/s (%d tokens; %.1f GFLOP/s = %.0f%% of the %.1f GFLOP/s FMA peak)%n",
+                r.prefillTokensPerS(), r.promptTokens(), r.prefillGflops(), 100 * r.prefillFmaFraction(), r.fmaPeakGflops());
+        System.out.printf(Locale.ROOT, "decode, batch 1  %.2f tokens/s (%.0f%% of the bandwidth roofline: %.2f GB/token at %.1f GB/s)%n",
+                r.decodeTokensPerS(), 100 * r.rooflineFraction(), r.bytesReadPerToken() / 1e9, r.memoryBandwidthGbPerS());
+        double single = r.decodeTokensPerS();
+        for (Map.Entry<Integer, Double> e : r.batchedDecodeTokensPerS().entrySet()) {
+            if (e.getKey() == 1) continue; // the line above
+            System.out.printf(Locale.ROOT, "decode, batch %-3d%.2f tokens/s aggregate (%.2fx batch 1)%n", e.getKey(), e.getValue(), e.getValue() / single);
+        }
+        System.out.printf(Locale.ROOT, "rss              %.2f GB%n", r.rssBytes() / 1e9);
+        System.out.printf(Locale.ROOT, "cpu share        %.0f%% of %d threads while generating (below 100%%: other processes took cores)%n",
+                100 * r.cpuShare(), r.threads());
+    }
+}

@@ -1,0 +1,56 @@
+package dev.imagine.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import static dev.imagine.tools.CliTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** imagine bench on a tiny random model: every field is there and consistent (speed itself is for benchmarks). */
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void jsonHasEveryFieldAndTheRooflineAddsUp() throws IOException {
+        Path model = dir.resolve("tiny");
+        assertEquals(0, run("model", "random", "--shape", "tiny", "--dtype", "bf16", "--out", model.toString()).exit());
+        CliTest.Run b = run("bench", "--model", model.toString(), "--prompt-tokens", "8", "--gen-tokens", "4",
+                "--batch", "1,3", "--threads", "2", "--bandwidth-mib", "16", "--json");
+        assertEquals(0, b.exit(), b.err());
+        JsonNode j = new ObjectMapper().readTree(b.out());
+        for (String f : new String[]{"load_seconds", "prefill_tokens_per_s", "decode_tokens_per_s", "memory_bandwidth_gb_per_s",
+                "roofline_fraction", "fma_peak_gflops", "prefill_gflops"}) {
+            assertTrue(j.get(f).asDouble() > 0 || f.equals("load_seconds") && j.get(f).asDouble() >= 0, f + " in " + b.out());
+        }
+        assertTrue(j.get("rss_bytes").asLong() > 0);
+        assertTrue(j.get("batched_decode_tokens_per_s").get("3").asDouble() > 0);
+        assertEquals(j.get("decode_tokens_per_s").asDouble(), j.get("batched_decode_tokens_per_s").get("1").asDouble());
+        double roofline = j.get("decode_tokens_per_s").asDouble() * j.get("bytes_read_per_token").asLong()
+                / (j.get("memory_bandwidth_gb_per_s").asDouble() * 1e9);
+        assertEquals(roofline, j.get("roofline_fraction").asDouble(), 1e-9 * roofline);
+        assertEquals("BF16", j.get("weight_type").asText());
+    }
+
+    @Test
+    void tableWithoutJsonAndBadBatchIsAUserError() {
+        Path model = dir.resolve("tiny");
+        assertEquals(0, run("model", "random", "--shape", "tiny", "--dtype", "q8_0", "--out", model.toString()).exit());
+        CliTest.Run t = run("bench", "--model", model.resolve("model.gguf").toString(), "--prompt-tokens", "4", "--gen-tokens", "2",
+                "--batch", "2", "--threads", "1", "--bandwidth-mib", "8");
+        assertEquals(0, t.exit(), t.err());
+        assertTrue(t.out().contains("decode, batch 1") && t.out().contains("decode, batch 2"), t.out());
+        CliTest.Run bad = run("bench", "--model", model.toString(), "--batch", "0");
+        assertEquals(1, bad.exit());
+        assertTrue(bad.err().contains("batch sizes must be >= 1"), bad.err());
+        CliTest.Run threads = run("bench", "--model", model.toString(), "--threads", "0");
+        assertEquals(1, threads.exit());
+        assertTrue(threads.err().contains("threads must be 1..31"), threads.err());
+    }
+}
