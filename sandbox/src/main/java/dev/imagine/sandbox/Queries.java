@@ -23,7 +23,9 @@ import java.util.zip.GZIPInputStream;
  * <pre>{@code List<Query> queries = Queries.read(Path.of("queries.jsonl"));}</pre>
  */
 public final class Queries {
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads JSON as Python's json module does, NaN and Infinity included. */
+    static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     private Queries() {
     }
