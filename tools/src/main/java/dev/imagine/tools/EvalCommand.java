@@ -56,8 +56,11 @@ final class EvalCommand implements Runnable {
         long start = System.nanoTime();
         EvalReport report = EvalReport.run(new Evaluator(db, strict ? EvaluationMode.STRICT : EvaluationMode.OFFICIAL), qs, rows, Math.max(1, threads));
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.err.printf("evaluated %,d plans against %,d queries in %.2f s (%,.0f plans/s)%n",
-                rows.size(), qs.size(), seconds, rows.size() / Math.max(seconds, 1e-9));
+        System.err.printf("evaluated %,d plans against %,d queries in %.2f s%n", rows.size(), qs.size(), seconds);
+        EvalReport.Family submission = report.families().get(EvalReport.SUBMISSION);
+        if (submission != null && submission.queries().size() < qs.size())
+            System.err.printf("warning: the submission has plans for %d of %d queries (eval.py would fail); metrics are over those %d%n",
+                    submission.queries().size(), qs.size(), submission.queries().size());
         if (details != null) {
             try (var out = Files.newBufferedWriter(details, StandardCharsets.UTF_8)) {
                 for (EvalReport.Row row : report.rows()) out.write(EvalReport.detailsJson(row) + "\n");
