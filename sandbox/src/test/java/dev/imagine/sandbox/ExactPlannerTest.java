@@ -93,6 +93,21 @@ class ExactPlannerTest {
     }
 
     @Test
+    void anySplitItinerariesPassAndAreNeverDearer() throws IOException {
+        ExactPlanner any = new ExactPlanner(DB, ExactPlanner.Itineraries.ANY_SPLIT);
+        int cheaper = 0;
+        for (String set : List.of("visible", "train"))
+            for (Query q : queries(set)) {
+                PlanResult standard = PLANNER.plan(q), r = any.plan(q);
+                assertEquals(PlanResult.Status.FEASIBLE, r.status(), r.reason());
+                assertAllPass(q, r.plan(), set + " any split");
+                assertTrue(r.cost() <= standard.cost() + 1e-6);
+                if (r.cost() < standard.cost() - 1e-6) cheaper++;
+            }
+        assertTrue(cheaper > 0, "some non-standard split is cheaper somewhere");
+    }
+
+    @Test
     void budgetOfOneIsProvedInfeasible() throws IOException {
         for (Query q : queries("visible").subList(0, 30)) {
             PlanResult feasible = PLANNER.plan(q);
