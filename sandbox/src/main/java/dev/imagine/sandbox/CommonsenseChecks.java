@@ -22,11 +22,13 @@ final class CommonsenseChecks {
     private final SandboxLookup lookup;
     private final Query q;
     private final Object plan;
+    private final boolean strict;
 
-    CommonsenseChecks(SandboxLookup lookup, Query q, Object plan) {
+    CommonsenseChecks(SandboxLookup lookup, Query q, Object plan, EvaluationMode mode) {
         this.lookup = lookup;
         this.q = q;
         this.plan = plan;
+        this.strict = mode == EvaluationMode.STRICT;
     }
 
     Result run(String name) {
@@ -79,12 +81,15 @@ final class CommonsenseChecks {
         return Py.contains(unit, key) && filled(Py.getItem(unit, key));
     }
 
-    /** {@code value.split(';')[:-1]}: every piece but the text after the last ';'. */
-    static List<String> attractionsOf(Object value) {
+    /** {@code value.split(';')[:-1]}: every piece but the text after the last ';' (strict S2: every non-blank piece, stripped). */
+    static List<String> attractionsOf(Object value, boolean strict) {
         if (!(value instanceof String s))
             throw new Py.PyError("AttributeError", "'" + Py.typeName(value) + "' object has no attribute 'split'");
         List<String> parts = OfficialText.split(s, ';');
-        return parts.subList(0, parts.size() - 1);
+        if (!strict) return parts.subList(0, parts.size() - 1);
+        List<String> out = new ArrayList<>();
+        for (String part : parts) if (!OfficialText.pyStrip(part).isEmpty()) out.add(OfficialText.pyStrip(part));
+        return out;
     }
 
     static String lower(Object value) {
@@ -119,6 +124,8 @@ final class CommonsenseChecks {
             if (state == null) return Result.fail(city + " is not a valid city.");
             if (idx != 0 && idx != cities.size() - 1 && q.days() > 3 && !state.equals(q.dest()))
                 return Result.fail(city + " is not in " + q.dest() + ".");
+            if (strict && idx != 0 && idx != cities.size() - 1 && q.days() <= 3 && !city.equals(q.dest()))
+                return Result.fail(city + " is not " + q.dest() + ".");   // strict S5
         }
         return Result.PASS;
     }
@@ -168,7 +175,7 @@ final class CommonsenseChecks {
         for (int i = 0; i < n; i++) {
             Object unit = day(plan, i);
             if (!hasFilled(unit, "attraction")) continue;
-            for (String attraction : attractionsOf(Py.getItem(unit, "attraction"))) {
+            for (String attraction : attractionsOf(Py.getItem(unit, "attraction"), strict)) {
                 if (!seen.contains(attraction)) seen.add(attraction);
                 else return Result.fail("The attraction '" + attraction + "' in day " + (i + 1) + " is repeated.");
             }
@@ -238,7 +245,8 @@ final class CommonsenseChecks {
                 String[] ft = fromTo(lookup, currentCity);
                 cities = List.of(beforeParenthesis(ft[0]), beforeParenthesis(ft[1]));
             } else {
-                cities = characters(beforeParenthesis(currentCity));
+                String city = beforeParenthesis(currentCity);
+                cities = strict ? List.of(city) : characters(city);   // strict S1: the city, not its characters
             }
             if (hasFilled(unit, "transportation")) {
                 Object value = Py.getItem(unit, "transportation");
@@ -253,7 +261,7 @@ final class CommonsenseChecks {
                 if (!found) return Result.fail("The " + meal + " in day " + (i + 1) + " is invalid city choice.");
             }
             if (hasFilled(unit, "attraction")) {
-                for (String attraction : attractionsOf(Py.getItem(unit, "attraction"))) {
+                for (String attraction : attractionsOf(Py.getItem(unit, "attraction"), strict)) {
                     boolean found = false;
                     for (String city : cities) if (attraction.contains(city)) found = true;
                     if (!found) return Result.fail("The attraction in day " + (i + 1) + " is invalid city choice.");
@@ -285,12 +293,19 @@ final class CommonsenseChecks {
                 if (ft[0] == null || ft[1] == null) ft = fromTo(lookup, Py.getItem(unit, "current_city"));
                 String lower = lower(value);
                 if (lower.contains("flight number")) {
-                    if (ft[0] == null || ft[1] == null)
+                    if (ft[0] == null || ft[1] == null) {
+                        if (strict) return Result.fail("The flight number in day " + (i + 1) + " is invalid in the sandbox.");
                         throw new Py.PyError("ValueError", "The transportation " + Py.str(value) + " in day " + (i + 1) + " can not be parsed.");
+                    }
                     String org = OfficialText.beforeParenthesis(ft[0]), dest = OfficialText.beforeParenthesis(ft[1]);
-                    String number = flightNumber((String) value);
-                    if (!lookup.flightExists(number, org, dest))
-                        return Result.fail("The flight number in day " + (i + 1) + " is invalid in the sandbox.");
+                    boolean exists;
+                    if (strict) {   // S3: number in any case, and the day's date
+                        String date = i < q.date().size() ? q.date().get(i) : null;
+                        exists = lookup.flightRow(flightNumberAnyCase((String) value), org, dest, date) >= 0;
+                    } else {
+                        exists = lookup.flightExists(flightNumber((String) value), org, dest);
+                    }
+                    if (!exists) return Result.fail("The flight number in day " + (i + 1) + " is invalid in the sandbox.");
                 } else if (lower.contains("self-driving") || lower.contains("taxi")) {
                     String org = "-", dest = "-";   // the official fallback when from/to cannot be parsed
                     if (ft[0] != null && ft[1] != null) {
@@ -312,7 +327,7 @@ final class CommonsenseChecks {
                     return Result.fail("The " + meal + " in day " + (i + 1) + " is invalid in the sandbox.");
             }
             if (hasFilled(unit, "attraction")) {
-                for (String attraction : attractionsOf(Py.getItem(unit, "attraction"))) {
+                for (String attraction : attractionsOf(Py.getItem(unit, "attraction"), strict)) {
                     String[] nc = lookup.nameCity(attraction);
                     if (lookup.attraction(nc[0], nc[1]).count() < 1)
                         return Result.fail("The attraction " + attraction + " in day " + (i + 1) + " is invalid in the sandbox.");
@@ -336,6 +351,14 @@ final class CommonsenseChecks {
         if (next >= 0) rest = rest.substring(0, next);   // split()[1] ends at the next separator
         int comma = rest.indexOf(',');
         return comma < 0 ? rest : rest.substring(0, comma);
+    }
+
+    /** Strict S3: the text after "flight number:" in any case, up to the next comma, stripped. */
+    static String flightNumberAnyCase(String value) {
+        int at = OfficialText.lower(value).indexOf("flight number:");
+        String rest = value.substring(at + "flight number:".length());
+        int comma = rest.indexOf(',');
+        return OfficialText.pyStrip(comma < 0 ? rest : rest.substring(0, comma));
     }
 
     boolean validDays() {
@@ -399,9 +422,9 @@ final class CommonsenseChecks {
         return Result.PASS;
     }
 
-    /** {@code value in ['', '-']}: None is *not* empty here (README quirk 8). */
-    private static boolean emptyOrDash(Object value) {
-        return "".equals(value) || "-".equals(value);
+    /** {@code value in ['', '-']}: None is *not* empty here (README quirk 8; strict S4: it is). */
+    private boolean emptyOrDash(Object value) {
+        return "".equals(value) || "-".equals(value) || strict && value == null;
     }
 
     /** {@code for key in unit: if unit[key] and unit[key] != '-'}: every key counts, 'days' and extras included. */

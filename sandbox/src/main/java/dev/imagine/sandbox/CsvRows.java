@@ -62,11 +62,10 @@ final class CsvRows implements AutoCloseable {
     String[] next() {
         try {
             if (!rows.hasNextValue()) return null;
-            String[] row = rows.nextValue();
-            line = rows.getCurrentLocation().getLineNr();
-            return row;
+            line = rows.getCurrentLocation().getLineNr();   // where this row starts: just after the previous one
+            return rows.nextValue();
         } catch (IOException | RuntimeException e) {
-            throw new SandboxException(source + " line " + (line + 1) + ": malformed CSV: " + e.getMessage(), e);
+            throw new SandboxException(source + " line " + line + ": malformed CSV: " + e.getMessage(), e);
         }
     }
 

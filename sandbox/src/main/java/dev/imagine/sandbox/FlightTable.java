@@ -193,6 +193,10 @@ final class FlightTable {
         return cities.value(dest[row]);
     }
 
+    String date(int row) {
+        return dates.value(date[row]);
+    }
+
     double price(int row) {
         return price[row];
     }

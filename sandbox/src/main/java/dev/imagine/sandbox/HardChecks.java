@@ -23,11 +23,13 @@ final class HardChecks {
     private final SandboxLookup lookup;
     private final Query q;
     private final Object plan;
+    private final boolean strict;
 
-    HardChecks(SandboxLookup lookup, Query q, Object plan) {
+    HardChecks(SandboxLookup lookup, Query q, Object plan, EvaluationMode mode) {
         this.lookup = lookup;
         this.q = q;
         this.plan = plan;
+        this.strict = mode == EvaluationMode.STRICT;
     }
 
     Result run(String name) {
@@ -71,7 +73,15 @@ final class HardChecks {
                 if (ft[0] != null && ft[1] != null) {
                     String lower = lower(value);
                     if (lower.contains("flight number")) {
-                        Double price = lookup.firstFlightPrice(CommonsenseChecks.flightNumber((String) value));
+                        Double price;
+                        if (strict) {   // S3: the row of this number, route and date
+                            String date = i < q.date().size() ? q.date().get(i) : null;
+                            int row = lookup.flightRow(CommonsenseChecks.flightNumberAnyCase((String) value),
+                                    OfficialText.beforeParenthesis(ft[0]), OfficialText.beforeParenthesis(ft[1]), date);
+                            price = row < 0 ? null : lookup.db().flights.price(row);
+                        } else {
+                            price = lookup.firstFlightPrice(CommonsenseChecks.flightNumber((String) value));
+                        }
                         if (price != null) total += price * people;
                     } else if (lower.contains("self-driving") || lower.contains("taxi")) {
                         TravelMode mode = lower.contains("self-driving") ? TravelMode.SELF_DRIVING : TravelMode.TAXI;
@@ -125,7 +135,10 @@ final class HardChecks {
                 Object value = Py.getItem(unit, meal);
                 if (!filled(value)) continue;
                 String[] nc = nameCity(lookup, value);
-                if (nc[1].equals(q.org())) break;   // the official `continue` leaves the day's loop body: later meals are skipped
+                if (nc[1].equals(q.org())) {
+                    if (strict) continue;   // S6: skip only this meal
+                    break;   // the official `continue` leaves the day's loop body: later meals are skipped
+                }
                 SandboxLookup.Match<Restaurant> m = lookup.restaurant(nc[0], nc[1]);
                 if (m.count() > 0)
                     for (String c : wanted) if (m.first().cuisines().contains(c)) found.add(c);

@@ -18,7 +18,7 @@ public final class MetricsTable {
     }
 
     private static final String HEADER = String.format(Locale.ROOT, "%-34s %5s %9s %9s %9s %9s %9s %9s%n",
-            "submission", "N", "delivery", "cs-micro", "cs-macro", "hd-micro", "hd-macro", "final");
+            "family", "N", "delivery", "cs-micro", "cs-macro", "hd-micro", "hd-macro", "final");
 
     /** The metrics table; with {@code breakdowns}, also by level, by trip length and per constraint for each family. */
     public static String text(EvalReport report, boolean breakdowns) {

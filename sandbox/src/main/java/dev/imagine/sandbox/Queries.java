@@ -23,7 +23,9 @@ import java.util.zip.GZIPInputStream;
  * <pre>{@code List<Query> queries = Queries.read(Path.of("queries.jsonl"));}</pre>
  */
 public final class Queries {
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads JSON as Python's json module does, NaN and Infinity included. */
+    static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     private Queries() {
     }
@@ -83,6 +85,7 @@ public final class Queries {
     public static Query parse(String source, long line, JsonNode n) {
         String where = source + " line " + line;
         if (!n.isObject()) throw new SandboxException(where + ": a query must be a JSON object");
+        n = fromHuggingFaceLayout(where, (com.fasterxml.jackson.databind.node.ObjectNode) n);
         JsonNode lc = n.get("local_constraint");
         if (lc == null || !lc.isObject())
             throw new SandboxException(where + ": field 'local_constraint' must be an object");
@@ -101,6 +104,26 @@ public final class Queries {
                 text(where + " local_constraint", lc, "transportation", true),
                 integer(where, n, "budget"), n.has("query") ? text(where, n, "query", true) : null, level,
                 strings(source, line, n, "route", false), legs(source, line, n));
+    }
+
+    /**
+     * The HF osunlp/TravelPlanner splits store {@code date} and {@code local_constraint} as Python literals
+     * ({@code "['2022-03-16', ...]"}, {@code "{'house rule': None, ...}"}); their values come from a fixed
+     * vocabulary without quotes, so quote and None/True/False replacement turns them into JSON.
+     */
+    private static JsonNode fromHuggingFaceLayout(String where, com.fasterxml.jackson.databind.node.ObjectNode n) {
+        for (String field : List.of("date", "local_constraint")) {
+            JsonNode v = n.get(field);
+            if (v == null || !v.isTextual()) continue;
+            String json = v.asText().replace('\'', '"').replace("None", "null").replace("True", "true").replace("False", "false");
+            try {
+                n = n.deepCopy();
+                n.set(field, JSON.readTree(json));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new SandboxException(where + ": field '" + field + "' is a string but not a Python literal list/dict: " + v);
+            }
+        }
+        return n;
     }
 
     private static String text(String where, JsonNode n, String field, boolean nullable) {

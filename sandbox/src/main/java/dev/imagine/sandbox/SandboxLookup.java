@@ -55,6 +55,14 @@ final class SandboxLookup {
         return false;
     }
 
+    /** Strict mode: the first row with this number, route and date (any date if {@code date} is null), or -1. */
+    int flightRow(String number, String origin, String destination, String date) {
+        for (int r : db.flights.rowsWithNumber(number))
+            if (db.flights.origin(r).equals(origin) && db.flights.destination(r).equals(destination)
+                    && (date == null || db.flights.date(r).equals(date))) return r;
+        return -1;
+    }
+
     /** Price of the first row with this flight number, whatever its route; null if none. */
     Double firstFlightPrice(String number) {
         int[] rows = db.flights.rowsWithNumber(number);

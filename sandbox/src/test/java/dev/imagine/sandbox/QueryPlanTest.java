@@ -39,6 +39,19 @@ class QueryPlanTest {
     }
 
     @Test
+    void huggingFaceLayoutWithPythonLiteralFieldsIsAccepted() throws IOException {
+        String hf = "{\"org\": \"Sarasota\", \"dest\": \"Chicago\", \"days\": 3, \"visiting_city_number\": 1, "
+                + "\"date\": \"['2022-03-22', '2022-03-23', '2022-03-24']\", \"people_number\": 2, "
+                + "\"local_constraint\": \"{'house rule': None, 'cuisine': ['Chinese', 'Italian'], 'room type': 'entire room', 'transportation': None}\", "
+                + "\"budget\": 1900, \"query\": \"q\", \"level\": \"medium\"}\n";
+        Query q = Queries.read("hf.jsonl", new ByteArrayInputStream(hf.getBytes(StandardCharsets.UTF_8))).getFirst();
+        assertEquals(List.of("2022-03-22", "2022-03-23", "2022-03-24"), q.date());
+        assertEquals(List.of("Chinese", "Italian"), q.cuisine());
+        assertEquals("entire room", q.roomType());
+        assertEquals(null, q.houseRule());
+    }
+
+    @Test
     void badQueriesNameFileLineAndField() {
         String text = "{\"org\": \"A\"}\n";
         var e = assertThrows(SandboxException.class,

@@ -2,6 +2,7 @@ package dev.imagine.tools;
 
 import dev.imagine.sandbox.Database;
 import dev.imagine.sandbox.EvalReport;
+import dev.imagine.sandbox.EvaluationMode;
 import dev.imagine.sandbox.Evaluator;
 import dev.imagine.sandbox.MetricsTable;
 import dev.imagine.sandbox.PlanRow;
@@ -41,6 +42,9 @@ final class EvalCommand implements Runnable {
     @Option(names = "--breakdown", description = "Also print metrics by level and trip length and per-constraint pass rates.")
     boolean breakdown;
 
+    @Option(names = "--strict", description = "Fix the official evaluator's bugs (see EvaluationMode.STRICT: S1-S7); default: official behaviour.")
+    boolean strict;
+
     @Option(names = "--threads", defaultValue = "1", description = "Threads evaluating plans (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -50,10 +54,13 @@ final class EvalCommand implements Runnable {
         List<Query> qs = Queries.read(queries);
         List<PlanRow> rows = Plans.read(plans);
         long start = System.nanoTime();
-        EvalReport report = EvalReport.run(new Evaluator(db), qs, rows, Math.max(1, threads));
+        EvalReport report = EvalReport.run(new Evaluator(db, strict ? EvaluationMode.STRICT : EvaluationMode.OFFICIAL), qs, rows, Math.max(1, threads));
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.err.printf("evaluated %,d plans against %,d queries in %.2f s (%,.0f plans/s)%n",
-                rows.size(), qs.size(), seconds, rows.size() / Math.max(seconds, 1e-9));
+        System.err.printf("evaluated %,d plans against %,d queries in %.2f s%n", rows.size(), qs.size(), seconds);
+        EvalReport.Family submission = report.families().get(EvalReport.SUBMISSION);
+        if (submission != null && submission.queries().size() < qs.size())
+            System.err.printf("warning: the submission has plans for %d of %d queries (eval.py would fail); metrics are over those %d%n",
+                    submission.queries().size(), qs.size(), submission.queries().size());
         if (details != null) {
             try (var out = Files.newBufferedWriter(details, StandardCharsets.UTF_8)) {
                 for (EvalReport.Row row : report.rows()) out.write(EvalReport.detailsJson(row) + "\n");
