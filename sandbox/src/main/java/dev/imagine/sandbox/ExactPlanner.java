@@ -88,7 +88,7 @@ public final class ExactPlanner {
     public PlanResult plan(Query q) {
         long start = System.nanoTime();
         PlanResult r = search(q, false);
-        return new PlanResult(r.status(), r.plan(), r.cost(), r.route(), r.reason(), System.nanoTime() - start);
+        return new PlanResult(r.status(), r.plan(), r.cost(), r.route(), r.legs(), r.reason(), System.nanoTime() - start);
     }
 
     /**
@@ -100,11 +100,11 @@ public final class ExactPlanner {
     public PlanResult planOnRoute(Query q) {
         long start = System.nanoTime();
         PlanResult r = search(q, true);
-        return new PlanResult(r.status(), r.plan(), r.cost(), r.route(), r.reason(), System.nanoTime() - start);
+        return new PlanResult(r.status(), r.plan(), r.cost(), r.route(), r.legs(), r.reason(), System.nanoTime() - start);
     }
 
     private static PlanResult none(PlanResult.Status status, String reason) {
-        return new PlanResult(status, null, Double.NaN, List.of(), reason, 0);
+        return new PlanResult(status, null, Double.NaN, List.of(), List.of(), reason, 0);
     }
 
     private PlanResult search(Query q, boolean onRoute) {
@@ -221,11 +221,14 @@ public final class ExactPlanner {
         Plan plan = assemble(q, stays, candidates, bestRoute, bestSplit, bestDrive, legs, full);
         List<String> routeCities = new ArrayList<>();
         for (int c : bestRoute) routeCities.add(candidates.get(c));
+        List<Query.Leg> travel = new ArrayList<>();
+        for (int l = 0; l <= k; l++)
+            travel.add(new Query.Leg(l == 0 ? q.org() : routeCities.get(l - 1), l == k ? q.org() : routeCities.get(l), q.date().get(bestSplit[l])));
         double cost = verify(q, plan, best);
         PlanResult.Status status = cost <= q.budget() ? PlanResult.Status.FEASIBLE : PlanResult.Status.OVER_BUDGET;
         String reason = status == PlanResult.Status.FEASIBLE ? null
                 : "the cheapest plan costs " + fmt(cost) + " > budget " + q.budget();
-        return new PlanResult(status, plan, cost, routeCities, reason, 0);
+        return new PlanResult(status, plan, cost, routeCities, travel, reason, 0);
     }
 
     /** Travel days (0-based) of the standard itinerary: 0, 2, ..., 2k. */

@@ -173,12 +173,8 @@ public final class QueryGenerator {
                 while (budget < cost) budget += 100;
             }
             Query q = draft.withBudget(budget);
-            List<Query.Leg> legs = new ArrayList<>();
-            List<String> route = r.route();
-            for (int l = 0; l <= route.size(); l++)
-                legs.add(new Query.Leg(l == 0 ? q.org() : route.get(l - 1), l == route.size() ? q.org() : route.get(l), q.date().get(2 * l)));
             q = new Query(q.org(), q.dest(), q.days(), q.visitingCityNumber(), q.date(), q.peopleNumber(), q.houseRule(),
-                    q.cuisine(), q.roomType(), q.transportation(), budget, QueryText.write(q, rnd), level, route, legs);
+                    q.cuisine(), q.roomType(), q.transportation(), budget, QueryText.write(q, rnd), level, r.route(), r.legs());
             seen.add(key(q));
             // the cheapest plan does not depend on the budget, so the label is cost <= budget
             return new GeneratedQuery(q, cost <= budget, cost);
