@@ -86,9 +86,7 @@ public final class ExactPlanner {
 
     /** Plans one query: the cheapest plan of the family (see the class comment), or why there is none. */
     public PlanResult plan(Query q) {
-        long start = System.nanoTime();
-        PlanResult r = search(q, false);
-        return new PlanResult(r.status(), r.plan(), r.cost(), r.route(), r.legs(), r.reason(), System.nanoTime() - start);
+        return timed(q, false);
     }
 
     /**
@@ -98,13 +96,21 @@ public final class ExactPlanner {
      * route (3-day queries default to {@code [dest]}) or the route breaks the destination rules.
      */
     public PlanResult planOnRoute(Query q) {
-        long start = System.nanoTime();
-        PlanResult r = search(q, true);
-        return new PlanResult(r.status(), r.plan(), r.cost(), r.route(), r.legs(), r.reason(), System.nanoTime() - start);
+        return timed(q, true);
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    private PlanResult timed(Query q, boolean onRoute) {
+        boolean cpu = THREADS.isCurrentThreadCpuTimeSupported();
+        long cpuStart = cpu ? THREADS.getCurrentThreadCpuTime() : 0, start = System.nanoTime();
+        PlanResult r = search(q, onRoute);
+        long wall = System.nanoTime() - start, cpuTime = cpu ? THREADS.getCurrentThreadCpuTime() - cpuStart : -1;
+        return new PlanResult(r.status(), r.plan(), r.cost(), r.route(), r.legs(), r.reason(), wall, cpuTime);
     }
 
     private static PlanResult none(PlanResult.Status status, String reason) {
-        return new PlanResult(status, null, Double.NaN, List.of(), List.of(), reason, 0);
+        return new PlanResult(status, null, Double.NaN, List.of(), List.of(), reason, 0, 0);
     }
 
     private PlanResult search(Query q, boolean onRoute) {
@@ -228,7 +234,7 @@ public final class ExactPlanner {
         PlanResult.Status status = cost <= q.budget() ? PlanResult.Status.FEASIBLE : PlanResult.Status.OVER_BUDGET;
         String reason = status == PlanResult.Status.FEASIBLE ? null
                 : "the cheapest plan costs " + fmt(cost) + " > budget " + q.budget();
-        return new PlanResult(status, plan, cost, routeCities, travel, reason, 0);
+        return new PlanResult(status, plan, cost, routeCities, travel, reason, 0, 0);
     }
 
     /** Travel days (0-based) of the standard itinerary: 0, 2, ..., 2k. */

@@ -17,10 +17,11 @@ import java.util.Optional;
  *       too few dates, unknown destination): nothing is claimed.</li>
  * </ul>
  * {@code route} lists the visited cities in order and {@code legs} the plan's travel (from, to, date), both empty
- * without a plan; {@code nanos} is the search time.
+ * without a plan; {@code nanos} is the search's wall-clock time, {@code cpuNanos} its CPU time on the calling thread
+ * (robust to a shared machine; -1 where the JVM cannot measure it).
  */
 public record PlanResult(Status status, Plan plan, double cost, List<String> route, List<Query.Leg> legs, String reason,
-                         long nanos) {
+                         long nanos, long cpuNanos) {
 
     public enum Status { FEASIBLE, OVER_BUDGET, NO_PLAN, UNSUPPORTED }
 
