@@ -46,6 +46,8 @@ import java.util.Map;
  */
 public final class ExactPlanner {
     private static final int MEALS_PER_STAY_DAY = 3, ATTRACTIONS_PER_STAY_DAY = 2;
+    /** The meal tables have 2^cuisines entries; the official queries use at most 4 of 7 cuisines. */
+    private static final int MAX_CUISINES = 8;
 
     /** Which itineraries are searched: when the k+1 travel days fall. */
     public enum Itineraries {
@@ -121,6 +123,10 @@ public final class ExactPlanner {
         if (q.date().size() < days)
             return none(PlanResult.Status.UNSUPPORTED, "the query lists " + q.date().size() + " dates for " + days + " days");
         if (q.peopleNumber() < 1) return none(PlanResult.Status.UNSUPPORTED, "people_number must be positive");
+        if (q.cuisine() != null && new LinkedHashSet<>(q.cuisine()).size() > MAX_CUISINES)
+            return none(PlanResult.Status.UNSUPPORTED, "more than " + MAX_CUISINES + " distinct cuisines");
+        if (db.stateOf(q.org()) == null) return none(PlanResult.Status.NO_PLAN, q.org() + " (origin) is not a city of the database");
+        if (days == 3 && q.dest().equals(q.org())) return none(PlanResult.Status.NO_PLAN, "the destination is the origin");
 
         List<String> candidates = new ArrayList<>();
         if (onRoute) {

@@ -179,7 +179,11 @@ class ExactPlannerOracleTest {
         Query french = new Query(base.org(), noFrench, 3, 1, base.date(), 1, null, List.of("French"), null, null, 100_000,
                 "", "medium", null, null);
         assertEquals(PlanResult.Status.NO_PLAN, PLANNER.plan(french).status());
-        // unknown destination, unsupported shapes
+        // unknown origin or destination, origin = destination, unsupported shapes
+        assertEquals(PlanResult.Status.NO_PLAN, PLANNER.plan(new Query("Atlantis", base.dest(), 3, 1, base.date(), 1, null,
+                null, null, null, 100_000, "", "easy", null, null)).status());
+        assertEquals(PlanResult.Status.NO_PLAN, PLANNER.plan(new Query(base.org(), base.org(), 3, 1, base.date(), 1, null,
+                null, null, null, 100_000, "", "easy", null, null)).status());
         assertEquals(PlanResult.Status.NO_PLAN, PLANNER.plan(new Query(base.org(), "Atlantis", 3, 1, base.date(), 1, null,
                 null, null, null, 100_000, "", "easy", null, null)).status());
         assertEquals(PlanResult.Status.UNSUPPORTED, PLANNER.plan(new Query(base.org(), base.dest(), 4, 1,
