@@ -20,22 +20,7 @@ public final class Examples {
     /** The 45 train queries, with route and legs attached. */
     public static List<Query> trainQueries() {
         List<Query> queries = read("train_queries.jsonl", in -> Queries.read("examples/train_queries.jsonl", in));
-        List<Query> meta = queries;
-        try (InputStream in = open("train_query_meta.jsonl")) {
-            var lines = Queries.JsonLines.read("examples/train_query_meta.jsonl", in);
-            meta = new java.util.ArrayList<>();
-            for (int i = 0; i < queries.size(); i++) {
-                var n = lines.get(i).json();
-                List<String> route = Queries.JSON.convertValue(n.get("route"), new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {
-                });
-                List<List<String>> legs = Queries.JSON.convertValue(n.get("legs"), new com.fasterxml.jackson.core.type.TypeReference<List<List<String>>>() {
-                });
-                meta.add(queries.get(i).withRoute(route, legs.stream().map(l -> new Query.Leg(l.get(0), l.get(1), l.get(2))).toList()));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return meta;
+        return read("train_query_meta.jsonl", in -> Queries.attachMeta(queries, "examples/train_query_meta.jsonl", in));
     }
 
     /** The 450 train plans ({"query_idx", "variant", "plan", "note"} rows). */

@@ -65,20 +65,26 @@ public final class Queries {
     /** Attaches {@code route} and {@code legs} from a query_meta.jsonl ({@code {"idx", "route", "legs"}}, by position). */
     public static List<Query> attachMeta(List<Query> queries, Path metaFile) {
         try (InputStream in = open(metaFile)) {
-            List<JsonLines.Line> lines = JsonLines.read(metaFile.toString(), in);
-            if (lines.size() != queries.size())
-                throw new SandboxException(metaFile + ": " + lines.size() + " lines for " + queries.size() + " queries");
-            List<Query> out = new ArrayList<>();
-            for (int i = 0; i < queries.size(); i++) {
-                JsonLines.Line line = lines.get(i);
-                Query q = queries.get(i);
-                out.add(q.withRoute(strings(metaFile.toString(), line.number(), line.json(), "route", false),
-                        legs(metaFile.toString(), line.number(), line.json())));
-            }
-            return out;
+            return attachMeta(queries, metaFile.toString(), in);
+        } catch (NoSuchFileException e) {
+            throw new SandboxException("no such file: " + metaFile);
         } catch (IOException e) {
             throw new SandboxException("cannot read " + metaFile + ": " + e.getMessage(), e);
         }
+    }
+
+    /** As {@link #attachMeta(List, Path)} from a stream; {@code source} names it in errors. */
+    public static List<Query> attachMeta(List<Query> queries, String source, InputStream in) throws IOException {
+        List<JsonLines.Line> lines = JsonLines.read(source, in);
+        if (lines.size() != queries.size())
+            throw new SandboxException(source + ": " + lines.size() + " lines for " + queries.size() + " queries");
+        List<Query> out = new ArrayList<>();
+        for (int i = 0; i < queries.size(); i++) {
+            JsonLines.Line line = lines.get(i);
+            out.add(queries.get(i).withRoute(strings(source, line.number(), line.json(), "route", false),
+                    legs(source, line.number(), line.json())));
+        }
+        return out;
     }
 
     /** Parses one query object; errors name {@code source}, {@code line} and the field. */
