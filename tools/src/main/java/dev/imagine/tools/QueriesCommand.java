@@ -86,6 +86,7 @@ final class QueriesCommand implements Runnable {
             System.out.printf("wrote %d queries to %s in %.1f s (%d feasible, %d infeasible by budget; %d drafts rejected)%n",
                     qs.size(), out, seconds, feasible, qs.size() - feasible, generator.rejectedProposals());
             System.out.println("  by level and days: " + byKind);
+            System.out.println("  rejected drafts by reason: " + generator.rejectedByReason());
         }
     }
 }
