@@ -16,14 +16,18 @@ import java.util.Optional;
  *   <li>{@code UNSUPPORTED}: the query is outside the searched family (days/cities other than 3/1, 5/2, 7/3,
  *       too few dates, unknown destination): nothing is claimed.</li>
  * </ul>
- * {@code route} lists the visited cities in order (empty without a plan); {@code nanos} is the search time.
+ * {@code route} lists the visited cities in order and {@code legs} the plan's travel (from, to, date), both empty
+ * without a plan; {@code nanos} is the search's wall-clock time, {@code cpuNanos} its CPU time on the calling thread
+ * (robust to a shared machine; -1 where the JVM cannot measure it).
  */
-public record PlanResult(Status status, Plan plan, double cost, List<String> route, String reason, long nanos) {
+public record PlanResult(Status status, Plan plan, double cost, List<String> route, List<Query.Leg> legs, String reason,
+                         long nanos, long cpuNanos) {
 
     public enum Status { FEASIBLE, OVER_BUDGET, NO_PLAN, UNSUPPORTED }
 
     public PlanResult {
         route = List.copyOf(route);
+        legs = List.copyOf(legs);
     }
 
     /** True if a plan meeting all 13 constraints exists (and {@link #plan} is the cheapest). */

@@ -54,7 +54,7 @@ public final class QueryGenerator {
     private double infeasibleFraction;
     private final List<String> usableCities = new ArrayList<>();
     private final Set<String> usableSet = new HashSet<>();
-    private int rejected;
+    private final java.util.Map<String, Integer> rejected = new java.util.TreeMap<>();
 
     public QueryGenerator(Database db, long seed) {
         this(new ExactPlanner(db), seed);
@@ -101,7 +101,12 @@ public final class QueryGenerator {
      * any plan meeting their constraints (the official generator reports the same "rejected proposals").
      */
     public int rejectedProposals() {
-        return rejected;
+        return rejected.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** {@link #rejectedProposals()} by reason: "destination rule", "duplicate", "no plan", "free trip". */
+    public java.util.Map<String, Integer> rejectedByReason() {
+        return java.util.Collections.unmodifiableMap(rejected);
     }
 
     /** The de-duplication key (org, dest, dates). */
@@ -117,7 +122,7 @@ public final class QueryGenerator {
     public List<GeneratedQuery> generate(int count, List<Query> existing, IntConsumer progress) {
         if (count < 0) throw new SandboxException("count must not be negative, found " + count);
         SplittableRandom rnd = new SplittableRandom(seed);
-        rejected = 0;
+        rejected.clear();
         Set<String> seen = new HashSet<>();
         for (Query q : existing) seen.add(key(q));
         List<GeneratedQuery> out = new ArrayList<>(count);
@@ -145,12 +150,12 @@ public final class QueryGenerator {
         for (int attempt = 0; attempt < MAX_ATTEMPTS_PER_QUERY; attempt++) {
             Query draft = draw(rnd, level, days);
             if (draft == null || seen.contains(key(draft))) {
-                rejected++;
+                rejected.merge(draft == null ? "destination rule" : "duplicate", 1, Integer::sum);
                 continue;
             }
             PlanResult r = planner.plan(draft.withBudget(Integer.MAX_VALUE));
             if (!r.feasible()) {
-                rejected++;
+                rejected.merge("no plan", 1, Integer::sum);
                 continue;
             }
             double cost = r.cost();
@@ -160,7 +165,7 @@ public final class QueryGenerator {
                 budget = (int) (Math.floor(cost * uniform(rnd, 0.6, 0.95) / 100) * 100);
                 while (budget >= cost && budget > 0) budget -= 100;
                 if (budget >= cost) {   // a free trip cannot be made infeasible by budget
-                    rejected++;
+                    rejected.merge("free trip", 1, Integer::sum);
                     continue;
                 }
             } else {
@@ -173,12 +178,8 @@ public final class QueryGenerator {
                 while (budget < cost) budget += 100;
             }
             Query q = draft.withBudget(budget);
-            List<Query.Leg> legs = new ArrayList<>();
-            List<String> route = r.route();
-            for (int l = 0; l <= route.size(); l++)
-                legs.add(new Query.Leg(l == 0 ? q.org() : route.get(l - 1), l == route.size() ? q.org() : route.get(l), q.date().get(2 * l)));
             q = new Query(q.org(), q.dest(), q.days(), q.visitingCityNumber(), q.date(), q.peopleNumber(), q.houseRule(),
-                    q.cuisine(), q.roomType(), q.transportation(), budget, QueryText.write(q, rnd), level, route, legs);
+                    q.cuisine(), q.roomType(), q.transportation(), budget, QueryText.write(q, rnd), level, r.route(), r.legs());
             seen.add(key(q));
             // the cheapest plan does not depend on the budget, so the label is cost <= budget
             return new GeneratedQuery(q, cost <= budget, cost);

@@ -15,6 +15,7 @@ class ExactPlannerTest {
     static final Database DB = Database.builtIn();
     static final ExactPlanner PLANNER = new ExactPlanner(DB);
     static final Evaluator EVALUATOR = new Evaluator(DB);
+    static final Evaluator STRICT = new Evaluator(DB, EvaluationMode.STRICT);
 
     static List<Query> queries(String set) throws IOException {
         return Queries.read(set + "/queries.jsonl", QueryPlanTest.resource(set + "/queries.jsonl"));
@@ -47,6 +48,10 @@ class ExactPlannerTest {
             assertEquals(PlanResult.Status.FEASIBLE, r.status(), set + " query " + i + ": " + r.reason());
             assertAllPass(q, r.plan(), set + " query " + i);
             assertEquals(r.cost(), EVALUATOR.evaluate(q, r.plan()).totalCost(), 1e-6);
+            // the plans are honest: they also pass with the official bugs fixed
+            Evaluation strict = STRICT.evaluate(q, r.plan());
+            assertTrue(strict.finalPassed(), set + " query " + i + " strict: " + strict.commonsense() + " " + strict.hard());
+            assertEquals(r.cost(), strict.totalCost(), 1e-6);
             if (greedy.get(i) != null)
                 assertTrue(r.cost() <= greedy.get(i) + 1e-6, set + " query " + i + ": exact " + r.cost() + " > greedy " + greedy.get(i));
         }
@@ -90,6 +95,24 @@ class ExactPlannerTest {
         Query q = queries("visible").stream().filter(x -> x.days() == 5).findFirst().orElseThrow();
         assertEquals(PlanResult.Status.UNSUPPORTED, PLANNER.planOnRoute(q.withRoute(null, null)).status());
         assertEquals(PlanResult.Status.UNSUPPORTED, PLANNER.planOnRoute(q.withRoute(List.of("Bangor", "Bangor"), null)).status());
+    }
+
+    @Test
+    void anySplitItinerariesPassAndAreNeverDearer() throws IOException {
+        ExactPlanner any = new ExactPlanner(DB, ExactPlanner.Itineraries.ANY_SPLIT);
+        int cheaper = 0;
+        for (String set : List.of("visible", "train")) {
+            List<Query> qs = queries(set);
+            for (int i = 0; i < qs.size(); i += 3) {   // every third query: all levels and lengths, a third of the time
+                Query q = qs.get(i);
+                PlanResult standard = PLANNER.plan(q), r = any.plan(q);
+                assertEquals(PlanResult.Status.FEASIBLE, r.status(), r.reason());
+                assertAllPass(q, r.plan(), set + " any split");
+                assertTrue(r.cost() <= standard.cost() + 1e-6);
+                if (r.cost() < standard.cost() - 1e-6) cheaper++;
+            }
+        }
+        assertTrue(cheaper > 0, "some non-standard split is cheaper somewhere");
     }
 
     @Test

@@ -186,6 +186,24 @@ class QueryGeneratorTest {
     }
 
     @Test
+    void anySplitPlannerGivesLegsOnThePlansTravelDays() {
+        ExactPlanner any = new ExactPlanner(DB, ExactPlanner.Itineraries.ANY_SPLIT);
+        for (GeneratedQuery g : new QueryGenerator(any, 9).generate(6, golden)) {
+            Query q = g.query();
+            PlanResult r = any.plan(q);
+            assertEquals(q.legs(), r.legs());
+            int leg = 0;
+            for (Object day : r.plan().days()) {
+                var m = (Map<?, ?>) day;
+                if (!String.valueOf(m.get("current_city")).startsWith("from ")) continue;
+                int dayIndex = (Integer) m.get("days") - 1;
+                assertEquals(q.date().get(dayIndex), q.legs().get(leg++).date(), q.toJson());
+            }
+            assertEquals(q.legs().size(), leg);
+        }
+    }
+
+    @Test
     void deterministicForASeed() {
         List<GeneratedQuery> again = new QueryGenerator(PLANNER, 20260601).generate(9, golden);
         List<GeneratedQuery> other = new QueryGenerator(PLANNER, 20260602).generate(9, golden);

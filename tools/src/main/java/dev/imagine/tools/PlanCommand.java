@@ -38,6 +38,10 @@ final class PlanCommand implements Runnable {
     @Option(names = "--database", description = "An official database/ folder (default: the built-in database).")
     Path database;
 
+    @Option(names = "--itineraries", defaultValue = "STANDARD",
+            description = "STANDARD (travel on days 1,3,5,7; default) or ANY_SPLIT (any travel days: cheaper, wider infeasibility proofs).")
+    ExactPlanner.Itineraries itineraries;
+
     @Option(names = "--on-route", description = "Visit exactly each query's 'route' (as its reference information shows) instead of choosing the cities.")
     boolean onRoute;
 
@@ -50,7 +54,7 @@ final class PlanCommand implements Runnable {
         if (!planner.equals("exact")) throw new UserError("unknown planner '" + planner + "' (available: exact)");
         Database db = database == null ? Database.builtIn() : Database.load(database, System.err);
         List<Query> qs = Queries.read(queries);
-        ExactPlanner exact = new ExactPlanner(db);
+        ExactPlanner exact = new ExactPlanner(db, itineraries);
         ProgressLine progress = new ProgressLine(System.err, "plan", qs.size());
         PlannerRun run = new PlannerRun();
         // rows are written in query order; with --threads > 1 the queries are planned ahead in a pool

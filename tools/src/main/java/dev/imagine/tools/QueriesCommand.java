@@ -1,6 +1,7 @@
 package dev.imagine.tools;
 
 import dev.imagine.sandbox.Database;
+import dev.imagine.sandbox.ExactPlanner;
 import dev.imagine.sandbox.GeneratedQuery;
 import dev.imagine.sandbox.Queries;
 import dev.imagine.sandbox.Query;
@@ -51,6 +52,10 @@ final class QueriesCommand implements Runnable {
         @Option(names = "--existing", description = "More queries JSONL files to avoid (same org, dest and dates).")
         List<Path> existing = new ArrayList<>();
 
+        @Option(names = "--itineraries", defaultValue = "STANDARD",
+                description = "Itineraries the exact planner searches to set budgets: STANDARD (default) or ANY_SPLIT.")
+        ExactPlanner.Itineraries itineraries;
+
         @Option(names = "--infeasible-fraction", defaultValue = "0",
                 description = "Fraction of queries given a budget below the cheapest plan (default: ${DEFAULT-VALUE}, the official rules).")
         double infeasibleFraction;
@@ -61,7 +66,7 @@ final class QueriesCommand implements Runnable {
             Database db = database == null ? Database.builtIn() : Database.load(database, System.err);
             List<Query> avoid = new ArrayList<>(QueryGenerator.goldenQueries());
             for (Path p : existing) avoid.addAll(Queries.read(p));
-            QueryGenerator generator = new QueryGenerator(db, seed).withInfeasibleFraction(infeasibleFraction);
+            QueryGenerator generator = new QueryGenerator(new ExactPlanner(db, itineraries), seed).withInfeasibleFraction(infeasibleFraction);
             ProgressLine progress = new ProgressLine(System.err, "generate", count);
             long start = System.nanoTime();
             List<GeneratedQuery> qs = generator.generate(count, avoid, progress::update);
@@ -81,6 +86,7 @@ final class QueriesCommand implements Runnable {
             System.out.printf("wrote %d queries to %s in %.1f s (%d feasible, %d infeasible by budget; %d drafts rejected)%n",
                     qs.size(), out, seconds, feasible, qs.size() - feasible, generator.rejectedProposals());
             System.out.println("  by level and days: " + byKind);
+            System.out.println("  rejected drafts by reason: " + generator.rejectedByReason());
         }
     }
 }
