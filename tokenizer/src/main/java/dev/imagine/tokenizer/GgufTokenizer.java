@@ -15,7 +15,7 @@ final class GgufTokenizer {
     private GgufTokenizer() {
     }
 
-    static Tokenizer build(String model, String pre, List<String> tokens, List<String> merges, int[] tokenTypes,
+    static Tokenizer build(List<String> tokens, List<String> merges, int[] tokenTypes, String model, String pre,
                            int bosId, int eosId, int padId, String chatTemplate) {
         String source = "GGUF tokenizer metadata";
         if (!"gpt2".equals(model)) {

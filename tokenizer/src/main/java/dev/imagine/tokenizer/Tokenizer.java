@@ -161,21 +161,21 @@ public final class Tokenizer {
      * Builds a tokenizer from the metadata of a GGUF file, as llama.cpp's converter writes it
      * ({@code tokenizer.ggml.*}). Tokens of type CONTROL (3) and USER_DEFINED (4) are added tokens matched whole
      * in raw text; CONTROL ones are special. Usage:
-     * <pre>{@code Tokenizer.fromGgufMetadata("gpt2", "qwen2", tokens, merges, types, 151643, 151645, -1, chatTemplate)}</pre>
+     * <pre>{@code Tokenizer.fromGgufMetadata(tokens, merges, types, "gpt2", "qwen2", 151643, 151645, 151643, chatTemplate)}</pre>
      *
-     * @param model        {@code tokenizer.ggml.model}; must be "gpt2" (byte-level BPE)
-     * @param pre          {@code tokenizer.ggml.pre}; must be "qwen2" (the Qwen2/Qwen3 split regex)
      * @param tokens       {@code tokenizer.ggml.tokens}, by id
      * @param merges       {@code tokenizer.ggml.merges}, by rank, each "left right"
      * @param tokenTypes   {@code tokenizer.ggml.token_type}, by id (1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte)
+     * @param model        {@code tokenizer.ggml.model}; must be "gpt2" (byte-level BPE)
+     * @param pre          {@code tokenizer.ggml.pre}; must be "qwen2" (the Qwen2/Qwen3 split regex)
      * @param bosId        {@code tokenizer.ggml.bos_token_id}, or -1
      * @param eosId        {@code tokenizer.ggml.eos_token_id}, or -1
      * @param padId        {@code tokenizer.ggml.padding_token_id}, or -1
      * @param chatTemplate {@code tokenizer.chat_template}, or null
      */
-    public static Tokenizer fromGgufMetadata(String model, String pre, List<String> tokens, List<String> merges,
-                                             int[] tokenTypes, int bosId, int eosId, int padId, String chatTemplate) {
-        return GgufTokenizer.build(model, pre, tokens, merges, tokenTypes, bosId, eosId, padId, chatTemplate);
+    public static Tokenizer fromGgufMetadata(List<String> tokens, List<String> merges, int[] tokenTypes, String model, String pre,
+                                             int bosId, int eosId, int padId, String chatTemplate) {
+        return GgufTokenizer.build(tokens, merges, tokenTypes, model, pre, bosId, eosId, padId, chatTemplate);
     }
 
     // ---- encoding ----
