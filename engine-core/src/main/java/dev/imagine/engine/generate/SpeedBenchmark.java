@@ -80,8 +80,11 @@ public final class SpeedBenchmark {
             long warm = System.nanoTime();
             Matmul.warmUp(pool);
             progress.printf("bench:   kernels compiled in %.1f s%n", (System.nanoTime() - warm) / 1e9);
-            generate(w, java.util.Arrays.copyOf(prompt, Math.min(prompt.length, 16)), 2, 4);
-            generate(w, java.util.Arrays.copyOf(prompt, Math.min(prompt.length, 16)), 1, 4);
+            // The model's own loops (attention, norms, sampling) compile only after many calls: warm them up on
+            // the measured shapes, or the timed runs include the JIT (0.6B BF16: decode 7.5 → 9.4 tok/s, prefill 58 → 96).
+            progress.printf("bench: warm-up run of the measured shapes%n");
+            generate(w, prompt, 1, Math.min(o.genTokens(), 32));
+            generate(w, prompt, 2, 8);
 
             long cpu0 = processCpuNanos(), wall0 = System.nanoTime();
             progress.printf("bench: prefill %d tokens + decode %d tokens at batch 1%n", o.promptTokens(), o.genTokens());
