@@ -2,13 +2,14 @@
 for the split pattern, with \\s spelled out as Unicode White_Space) used once to cross-check the Java tokenizer on
 large inputs beyond the golden files. Not run by the build (needs Python with `regex`).
   python3 tokenizer/src/test/python/independent_encoder.py < in.jsonl > py.jsonl     # {"text"} lines -> + "ids"
-  ./imagine tokenize --tokenizer ../shared/qwen3-tokenizer --jsonl in.jsonl --out java.jsonl
+  ./imagine tokenize --jsonl in.jsonl --out java.jsonl                             # the bundled Qwen3 tokenizer
 Result on 2026-11-22: 3,048 texts (the three bench texts, the 45 TravelPlanner reference_information lines, 3,000
 random ones), 608,797 tokens: identical except 3 random texts holding CJK Extension J code points, which the regex
 module (Unicode 17) calls letters and the JDK (Unicode 16) unassigned.
 """
-import json, sys, unicodedata, regex
-t = json.load(open('../shared/qwen3-tokenizer/tokenizer.json'))
+import gzip, json, sys, unicodedata, regex
+# the Qwen3 tokenizer.json bundled in the module (run from the repository root)
+t = json.load(gzip.open('tokenizer/src/main/resources/dev/imagine/tokenizer/qwen3/tokenizer.json.gz', 'rt', encoding='utf-8'))
 vocab = t['model']['vocab']
 ranks = {tuple(m): i for i, m in enumerate(t['model']['merges'])}
 added = sorted((a['content'] for a in t['added_tokens']), key=len, reverse=True)
