@@ -28,11 +28,9 @@ import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_S2I;
  * Every weight byte is read once, so these are bound by memory bandwidth: they convert weights in
  * registers and walk four weight rows at a time so each x vector load feeds four FMAs.
  *
- * <p>Usage: {@code MatVec.bf16(x, w.data(), D, o0, o1, y);} (ranges come from {@link Matmul})
+ * <p>Usage: {@code MatVec.q8(x, w.data(), D, o0, o1, y);} (ranges come from {@link Matmul}; BF16 runs in {@link BatchMatVec})
  */
 final class MatVec {
-    private static final int HIGH_HALF = 0xffff0000;
-
     private MatVec() {
     }
 
@@ -73,73 +71,7 @@ final class MatVec {
         }
     }
 
-    // ---- BF16 and F16: w row o at byte o·D·2 ----
-
-    /** Per-thread copy of x with each 2L-block split into its even then its odd elements (see {@link #bf16}). */
-    private static final ThreadLocal<float[]> PAIRED_X = ThreadLocal.withInitial(() -> new float[0]);
-
-    /**
-     * BF16 rows, four at a time. One 512-bit load of ints holds 2L bf16 values; within int lane i the low half
-     * is element 2i and the high half element 2i+1. So {@code v << 16} is the even elements as f32 and
-     * {@code v & 0xffff0000} the odd ones: two ALU ops per 2L weights instead of a widening conversion.
-     * x is rearranged once per call to match: xs[k..k+L) = x[k+2i], xs[k+L..k+2L) = x[k+2i+1].
-     */
-    static void bf16(MemorySegment x, MemorySegment w, int in, int o0, int o1, MemorySegment y) {
-        int step = 2 * L;
-        int kp = in - in % step; // columns covered by the paired loop; the rest run scalar
-        long rowBytes = (long) in * 2;
-        int o = o0;
-        if (o + 4 <= o1) {
-            float[] xs = PAIRED_X.get();
-            if (xs.length < kp) PAIRED_X.set(xs = new float[kp]);
-            // x[kp] → xs[kp]: per 2L-block, evens then odds
-            for (int k = 0; k < kp; k += step) {
-                for (int i = 0; i < L; i++) {
-                    xs[k + i] = x.get(F32, (k + 2L * i) * 4);
-                    xs[k + L + i] = x.get(F32, (k + 2L * i + 1) * 4);
-                }
-            }
-            for (; o + 4 <= o1; o += 4) {
-                long r0 = o * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
-                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-                // w[4 rows, kp] · xs[kp] → 8 partial sums (even and odd lanes per row)
-                for (int k = 0; k < kp; k += step) {
-                    FloatVector xe = FloatVector.fromArray(F, xs, k), xo = FloatVector.fromArray(F, xs, k + L);
-                    IntVector v0 = IntVector.fromMemorySegment(I, w, r0 + k * 2L, ByteOrder.LITTLE_ENDIAN);
-                    IntVector v1 = IntVector.fromMemorySegment(I, w, r1 + k * 2L, ByteOrder.LITTLE_ENDIAN);
-                    IntVector v2 = IntVector.fromMemorySegment(I, w, r2 + k * 2L, ByteOrder.LITTLE_ENDIAN);
-                    IntVector v3 = IntVector.fromMemorySegment(I, w, r3 + k * 2L, ByteOrder.LITTLE_ENDIAN);
-                    a0 = v0.lanewise(LSHL, 16).reinterpretAsFloats().fma(xe, a0);
-                    b0 = v0.and(HIGH_HALF).reinterpretAsFloats().fma(xo, b0);
-                    a1 = v1.lanewise(LSHL, 16).reinterpretAsFloats().fma(xe, a1);
-                    b1 = v1.and(HIGH_HALF).reinterpretAsFloats().fma(xo, b1);
-                    a2 = v2.lanewise(LSHL, 16).reinterpretAsFloats().fma(xe, a2);
-                    b2 = v2.and(HIGH_HALF).reinterpretAsFloats().fma(xo, b2);
-                    a3 = v3.lanewise(LSHL, 16).reinterpretAsFloats().fma(xe, a3);
-                    b3 = v3.and(HIGH_HALF).reinterpretAsFloats().fma(xo, b3);
-                }
-                float s0 = a0.add(b0).reduceLanes(VectorOperators.ADD), s1 = a1.add(b1).reduceLanes(VectorOperators.ADD);
-                float s2 = a2.add(b2).reduceLanes(VectorOperators.ADD), s3 = a3.add(b3).reduceLanes(VectorOperators.ADD);
-                for (int k = kp; k < in; k++) {
-                    float xk = x.get(F32, k * 4L);
-                    s0 += xk * bf16(w, r0 + k * 2L);
-                    s1 += xk * bf16(w, r1 + k * 2L);
-                    s2 += xk * bf16(w, r2 + k * 2L);
-                    s3 += xk * bf16(w, r3 + k * 2L);
-                }
-                store4(y, o, s0, s1, s2, s3);
-            }
-        }
-        int kv = in - in % L;
-        for (; o < o1; o++) {
-            long r = o * rowBytes;
-            FloatVector a = FloatVector.zero(F);
-            for (int k = 0; k < kv; k += L) a = ShortVector.fromMemorySegment(S, w, r + k * 2L, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0).lanewise(LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F, x, k * 4L, ORDER), a);
-            float s = a.reduceLanes(VectorOperators.ADD);
-            for (int k = kv; k < in; k++) s += x.get(F32, k * 4L) * bf16(w, r + k * 2L);
-            y.set(F32, o * 4L, s);
-        }
-    }
+    // ---- F16: w row o at byte o·D·2 (BF16 rows run in BatchMatVec, which pairs x once per call) ----
 
     /**
      * One row at a time (the f16 conversion needs more registers than the 4-row loop leaves); x stays in L1, so
@@ -218,10 +150,6 @@ final class MatVec {
             }
             y.set(F32, o * 4L, a.reduceLanes(VectorOperators.ADD));
         }
-    }
-
-    private static float bf16(MemorySegment w, long offset) {
-        return Float.intBitsToFloat((w.get(I16, offset) & 0xffff) << 16);
     }
 
     private static void store4(MemorySegment y, int o, float s0, float s1, float s2, float s3) {

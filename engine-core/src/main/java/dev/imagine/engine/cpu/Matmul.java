@@ -21,6 +21,11 @@ public final class Matmul {
     private static final long PARALLEL_MIN_MACS = 1 << 15;
     /** Chunks per thread: enough that a thread slowed by the OS is covered by the others. */
     private static final int CHUNKS_PER_THREAD = 8;
+    /**
+     * Up to this many rows run {@link BatchMatVec} (weights read once, converted in registers for every row);
+     * more run the panel-converting {@link Gemm}, whose conversion cost is then spread over enough rows.
+     */
+    static final int SMALL_ROWS = 16;
 
     private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
     private static final ThreadLocal<Scratch> PANELS = ThreadLocal.withInitial(Scratch::new);
@@ -54,12 +59,15 @@ public final class Matmul {
         job.out = out;
         job.in = in;
         long macs = (long) rows * out * in;
-        boolean shareable = pool.workersCanAccess(w.data()) && pool.workersCanAccess(y)
-                && (rows > 1 || pool.workersCanAccess(x)); // rows > 1: x is copied on this thread
+        // x is copied (or paired) into a scratch buffer on this thread, so only w and y must be shared
+        boolean shareable = pool.workersCanAccess(w.data()) && pool.workersCanAccess(y);
         int threads = macs < PARALLEL_MIN_MACS || !shareable ? 1 : pool.threads();
         try {
-            if (rows == 1) {
-                // chunks of whole 4-row groups so every chunk runs the 4-row kernel
+            if (rows == 1 || rows <= SMALL_ROWS && job.type != DType.F16) {
+                // decode and batched decode: weights converted in registers, each 4-row group read once for all rows
+                job.xs.ensure((long) rows * in * 4);
+                if (job.type == DType.BF16) BatchMatVec.pairActivations(x, rows, in, job.xs.segment);
+                else MemorySegment.copy(x, 0, job.xs.segment, 0, (long) rows * in * 4);
                 int groups = (out + 3) / 4;
                 int chunks = Math.min(groups, threads == 1 ? 1 : threads * CHUNKS_PER_THREAD);
                 job.unitsPerChunk = (groups + chunks - 1) / chunks * 4;
@@ -129,11 +137,22 @@ public final class Matmul {
 
         void vectorChunk(int chunk) {
             int o0 = chunk * unitsPerChunk, o1 = Math.min(out, o0 + unitsPerChunk);
+            MemorySegment xs = this.xs.segment;
             switch (type) {
-                case F32 -> MatVec.f32(x, w, in, o0, o1, y);
-                case BF16 -> MatVec.bf16(x, w, in, o0, o1, y);
-                case F16 -> MatVec.f16(x, w, in, o0, o1, y);
-                case Q8_0 -> MatVec.q8(x, w, in, o0, o1, y);
+                case BF16 -> BatchMatVec.bf16(xs, rows, w, in, out, o0, o1, y);
+                case F32 -> {
+                    if (rows == 1) MatVec.f32(xs, w, in, o0, o1, y);
+                    else BatchMatVec.f32(xs, rows, w, in, out, o0, o1, y);
+                }
+                case Q8_0 -> {
+                    if (rows == 1) MatVec.q8(xs, w, in, o0, o1, y);
+                    else BatchMatVec.q8(xs, rows, w, in, out, o0, o1, y);
+                }
+                case F16 -> {
+                    for (int t = 0; t < rows; t++) {
+                        MatVec.f16(xs.asSlice((long) t * in * 4, (long) in * 4), w, in, o0, o1, y.asSlice((long) t * out * 4, (long) out * 4));
+                    }
+                }
             }
         }
 
