@@ -17,161 +17,259 @@ import static dev.imagine.engine.cpu.WeightLanes.L;
 import static dev.imagine.engine.cpu.WeightLanes.ORDER;
 import static dev.imagine.engine.cpu.WeightLanes.PARTS;
 import static dev.imagine.engine.cpu.WeightLanes.S;
-import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.B2F;
 import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_S2I;
 
 /**
- * Matrix-matrix kernel for prefill and batched decode: {@code x[T,D] · w[O,D]ᵀ → y[T,O]}, register-tiled in
- * the style of llamafile's tinyBLAS. Weights are converted to f32 once per panel of {@link #PANEL} rows
- * (into a small per-thread off-heap buffer that stays in L1/L2), then every 4-row tile of activations runs a 4×6
- * block of dot products with 24 vector accumulators: each loaded vector feeds four or six FMAs. Activations are
- * first copied into a zero-padded f32 array so that no loop needs a tail.
+ * Matrix-matrix kernel for prefill: {@code x[T,D] · w[O,D]ᵀ → y[T,O]} as rank-1 updates in registers, in the
+ * style of BLIS. The vector lanes run along tokens: activations are first repacked token-tile by token-tile,
+ * {@code xt[T/NR][D][NR]} (NR = 2 vectors of tokens), so that one column k of a tile is two contiguous vector
+ * loads. Weights are converted to f32 once per tile of {@link #MR} rows (one sequential read of those rows) into a
+ * per-thread array, then every token tile runs over it, {@link #KC} columns at a time so that the slice in use
+ * stays in L1: per column k, 12 weight broadcasts × 2 token
+ * vectors = 24 FMAs into 24 accumulators, with no horizontal sums at all. Partial sums of a tile live in a
+ * scratch array across K blocks and are written to y, transposed, once at the end.
  *
- * <p>Usage: {@code Gemm.multiply(xs, T, kp, w.dtype(), w.data(), O, D, g0, g1, y, panel);} (from {@link Matmul})
+ * <p>Each weight element is converted once per call and then used by all T tokens, so conversion is cheap
+ * next to the T/L FMAs it feeds: this path is for T well above {@link Matmul#SMALL_ROWS}.
+ *
+ * <p>Usage: {@code Gemm.packActivations(xa, T, D, Gemm.gatherIndex(D, idx), xt, tile); Gemm.multiply(xt, T, w.dtype(), w.data(), O, D, j0, j1, y, scratch);}
+ * (from {@link Matmul}, which splits the weight tiles [0, tiles(O)) across threads)
  */
 final class Gemm {
-    /** Weight rows converted together and sharing each activation load. */
-    static final int PANEL = 6;
-    /** Activation rows sharing each weight load. */
-    static final int ROWS = 4;
-    /** Activation rows are processed in blocks of about this many bytes so they stay in L2 across panels. */
-    private static final int X_BLOCK_BYTES = 512 << 10;
-    /** Columns per K block (a multiple of 32 and of any vector length): keeps each panel slice in L1. */
-    static final int K_BLOCK = 1024;
+    /** Weight rows per tile: the broadcast operands of the microkernel. */
+    static final int MR = 12;
+    /** Tokens per tile: the vector operands (two vectors). */
+    static final int NR = 2 * L;
+    /**
+     * Columns per K block: the {@link #GROUP} weight tiles' blocks (4 × MR × KC floats, 24 KiB) and one token tile's
+     * block (NR × KC, 16 KiB) fit L1 together.
+     */
+    static final int KC = 128;
+    /**
+     * Weight tiles converted together: each activation block loaded from L2 then serves GROUP × 24 FMAs per column
+     * instead of 24, so the activations (T·D·4 bytes, beyond L2 for D = 3072 at T = 128) are streamed GROUP times
+     * less often.
+     */
+    static final int GROUP = 4;
 
     private Gemm() {
     }
 
-    /** D rounded up to a whole number of vectors. */
-    static int padded(int in) {
-        return (in + L - 1) / L * L;
+    /** Weight tiles covering O rows. */
+    static int tiles(int out) {
+        return (out + MR - 1) / MR;
     }
 
-    /** Copies x[rows, in] (f32 segment) into xs[rows, kp], zero-padding each row. */
-    static void packActivations(MemorySegment x, int rows, int in, MemorySegment xs, int kp) {
-        for (int t = 0; t < rows; t++) {
-            MemorySegment.copy(x, (long) t * in * 4, xs, (long) t * kp * 4, (long) in * 4);
-            xs.asSlice(((long) t * kp + in) * 4, (long) (kp - in) * 4).fill((byte) 0);
-        }
+    /** Token tiles covering T rows. */
+    static int tokenTiles(int rows) {
+        return (rows + NR - 1) / NR;
+    }
+
+    /** Floats of the packed activations for T rows of D columns. */
+    static long packedFloats(int rows, int in) {
+        return (long) tokenTiles(rows) * NR * in;
     }
 
     /**
-     * Computes y[t, o] for all t < rows and every o in the weight panels [p0, p1) (panel p: rows 6p..6p+5).
-     * xs is from {@link #packActivations}; panel is a scratch segment of at least PANEL·min(kp, K_BLOCK) floats.
-     * Loops: activation-row blocks × K blocks × panels × 4-row tiles, so that a converted panel slice (6 ×
-     * 1024 floats, 24 KiB) stays in L1 and the activation block (≤ 512 KiB) in L2, for any D.
+     * Floats of per-thread scratch {@link #multiply} needs: {@link #GROUP} converted weight tiles, then the partial
+     * sums of every token tile for each of them.
      */
-    static void multiply(MemorySegment xs, int rows, int kp, DType type, MemorySegment w, int out, int in,
-                         int p0, int p1, MemorySegment y, MemorySegment panel) {
-        int kc = Math.min(kp, K_BLOCK);
-        int block = Math.max(ROWS, X_BLOCK_BYTES / (kc * 4) / ROWS * ROWS);
-        for (int t0 = 0; t0 < rows; t0 += block) {
-            int t1 = Math.min(rows, t0 + block);
-            for (int k0 = 0; k0 < kp; k0 += kc) {
-                int len = Math.min(kc, kp - k0);
-                boolean accumulate = k0 > 0;
-                for (int p = p0; p < p1; p++) {
-                    int o = p * PANEL, valid = Math.min(PANEL, out - o);
-                    for (int r = 0; r < PANEL; r++) {
-                        // real columns of this K block, then zeros (padding past D, or a row past O)
-                        int real = r < valid ? Math.max(0, Math.min(len, in - k0)) : 0;
-                        if (real > 0) convertRow(type, w, in, o + r, k0, k0 + real, panel, (long) r * kc * 4);
-                        if (real < len) panel.asSlice(((long) r * kc + real) * 4, (long) (len - real) * 4).fill((byte) 0);
-                    }
-                    int t = t0;
-                    for (; t + ROWS <= t1; t += ROWS) tile4x6(xs, t, kp, k0, len, panel, kc, y, out, o, valid, accumulate);
-                    for (; t < t1; t++) tile1x6(xs, t, kp, k0, len, panel, kc, y, out, o, valid, accumulate);
-                }
+    static int scratchFloats(int rows, int in) {
+        return GROUP * (panelFloats(in) + tokenTiles(rows) * MR * NR);
+    }
+
+    /** Floats of one converted weight tile: per K block, MR rows of KC (the last block padded). */
+    static int panelFloats(int in) {
+        return (in + KC - 1) / KC * MR * KC;
+    }
+
+    /**
+     * Token tile {@code tile} of x[T, D] into xt[tile][D][NR]: xt[(tile·D + k)·NR + i] = x[tile·NR + i, k], zero for
+     * tokens past T. xa is x copied to the heap ({@code xa[t·D + k]}) so that each column of the tile is two vector
+     * gathers; {@code index} is from {@link #gatherIndex}. Tiles are independent, so callers may pack them in parallel.
+     */
+    static void packActivations(float[] xa, int rows, int in, int[] index, float[] xt, int tile) {
+        int t0 = tile * NR, n = Math.min(NR, rows - t0);
+        int base = tile * in * NR, from = t0 * in;
+        if (n == NR) {
+            for (int k = 0; k < in; k++) {
+                // x[t0..t0+2L, k] → xt[tile, k, 0..2L)
+                FloatVector.fromArray(F, xa, from + k, index, 0).intoArray(xt, base + k * NR);
+                FloatVector.fromArray(F, xa, from + k, index, L).intoArray(xt, base + k * NR + L);
+            }
+        } else { // the last, partial tile: plain loops, padding tokens zero
+            for (int k = 0; k < in; k++) {
+                for (int i = 0; i < NR; i++) xt[base + k * NR + i] = i < n ? xa[from + i * in + k] : 0f;
             }
         }
     }
 
+    /** The gather offsets of one token tile: index[i] = i·D for i < NR. */
+    static int[] gatherIndex(int in, int[] reuse) {
+        int[] index = reuse.length == NR ? reuse : new int[NR];
+        for (int i = 0; i < NR; i++) index[i] = i * in;
+        return index;
+    }
+
     /**
-     * 4 activation rows × 6 weight rows over columns [k0, k0+len): c[i][j] = Σ_k xs[t+i, k] · panel[j, k].
-     * Per step: 4 activation loads (from L2, each shared by 6 FMAs), 6 panel loads (L1, shared by 4), 24 FMAs
-     * into 24 registers: 4 + 24 + 1 of AVX-512's 32 vector registers.
+     * y[t, o] for all t < rows and every o in weight tiles [j0, j1) (tile j: rows 12j..12j+11). xt comes from
+     * {@link #packActivations}; scratch holds at least {@link #scratchFloats} floats.
      */
-    private static void tile4x6(MemorySegment xs, int t, int kp, int k0, int len, MemorySegment panel, int kc,
-                                MemorySegment y, int out, int o, int valid, boolean accumulate) {
-        long x0 = ((long) t * kp + k0) * 4, x1 = x0 + kp * 4L, x2 = x1 + kp * 4L, x3 = x2 + kp * 4L;
-        long w1 = kc * 4L, w2 = 2 * w1, w3 = 3 * w1, w4 = 4 * w1, w5 = 5 * w1;
-        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F), c02 = FloatVector.zero(F), c03 = FloatVector.zero(F), c04 = FloatVector.zero(F), c05 = FloatVector.zero(F);
-        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F), c12 = FloatVector.zero(F), c13 = FloatVector.zero(F), c14 = FloatVector.zero(F), c15 = FloatVector.zero(F);
-        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F), c22 = FloatVector.zero(F), c23 = FloatVector.zero(F), c24 = FloatVector.zero(F), c25 = FloatVector.zero(F);
-        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F), c32 = FloatVector.zero(F), c33 = FloatVector.zero(F), c34 = FloatVector.zero(F), c35 = FloatVector.zero(F);
-        for (long k = 0, end = len * 4L; k < end; k += F.vectorByteSize()) {
-            FloatVector a0 = FloatVector.fromMemorySegment(F, xs, x0 + k, ORDER);
-            FloatVector a1 = FloatVector.fromMemorySegment(F, xs, x1 + k, ORDER);
-            FloatVector a2 = FloatVector.fromMemorySegment(F, xs, x2 + k, ORDER);
-            FloatVector a3 = FloatVector.fromMemorySegment(F, xs, x3 + k, ORDER);
-            FloatVector b0 = FloatVector.fromMemorySegment(F, panel, k, ORDER);
-            c00 = a0.fma(b0, c00); c10 = a1.fma(b0, c10); c20 = a2.fma(b0, c20); c30 = a3.fma(b0, c30);
-            FloatVector b1 = FloatVector.fromMemorySegment(F, panel, w1 + k, ORDER);
-            c01 = a0.fma(b1, c01); c11 = a1.fma(b1, c11); c21 = a2.fma(b1, c21); c31 = a3.fma(b1, c31);
-            FloatVector b2 = FloatVector.fromMemorySegment(F, panel, w2 + k, ORDER);
-            c02 = a0.fma(b2, c02); c12 = a1.fma(b2, c12); c22 = a2.fma(b2, c22); c32 = a3.fma(b2, c32);
-            FloatVector b3 = FloatVector.fromMemorySegment(F, panel, w3 + k, ORDER);
-            c03 = a0.fma(b3, c03); c13 = a1.fma(b3, c13); c23 = a2.fma(b3, c23); c33 = a3.fma(b3, c33);
-            FloatVector b4 = FloatVector.fromMemorySegment(F, panel, w4 + k, ORDER);
-            c04 = a0.fma(b4, c04); c14 = a1.fma(b4, c14); c24 = a2.fma(b4, c24); c34 = a3.fma(b4, c34);
-            FloatVector b5 = FloatVector.fromMemorySegment(F, panel, w5 + k, ORDER);
-            c05 = a0.fma(b5, c05); c15 = a1.fma(b5, c15); c25 = a2.fma(b5, c25); c35 = a3.fma(b5, c35);
+    static void multiply(float[] xt, int rows, DType type, MemorySegment w, int out, int in, int j0, int j1,
+                         MemorySegment y, float[] scratch) {
+        int tiles = tokenTiles(rows), panel = panelFloats(in), sums = GROUP * panel, tileSums = tiles * MR * NR;
+        for (int g0 = j0; g0 < j1; g0 += GROUP) {
+            int g1 = Math.min(j1, g0 + GROUP);
+            // each tile's rows are contiguous in w: read them in one sequential pass (prefetch-friendly)
+            for (int j = g0; j < g1; j++) convertTile(type, w, in, j * MR, Math.min(MR, out - j * MR), scratch, (j - g0) * panel);
+            for (int k0 = 0; k0 < in; k0 += KC) {
+                int len = Math.min(KC, in - k0), wBlock = k0 / KC * MR * KC;
+                for (int tt = 0; tt < tiles; tt++) {
+                    int xBase = (tt * in + k0) * NR;
+                    boolean wide = rows - tt * NR > L;
+                    for (int j = g0; j < g1; j++) { // one activation block (L1) against GROUP weight blocks
+                        int wBase = (j - g0) * panel + wBlock, cBase = sums + (j - g0) * tileSums + tt * MR * NR;
+                        if (wide) tile12x2(xt, xBase, len, scratch, wBase, scratch, cBase, k0 == 0);
+                        else tile12x1(xt, xBase, len, scratch, wBase, scratch, cBase, k0 == 0);
+                    }
+                }
+            }
+            for (int j = g0; j < g1; j++) store(scratch, sums + (j - g0) * tileSums, rows, y, out, j * MR, Math.min(MR, out - j * MR));
         }
-        store(y, out, t, o, valid, accumulate, c00.reduceLanes(ADD), c01.reduceLanes(ADD), c02.reduceLanes(ADD), c03.reduceLanes(ADD), c04.reduceLanes(ADD), c05.reduceLanes(ADD));
-        store(y, out, t + 1, o, valid, accumulate, c10.reduceLanes(ADD), c11.reduceLanes(ADD), c12.reduceLanes(ADD), c13.reduceLanes(ADD), c14.reduceLanes(ADD), c15.reduceLanes(ADD));
-        store(y, out, t + 2, o, valid, accumulate, c20.reduceLanes(ADD), c21.reduceLanes(ADD), c22.reduceLanes(ADD), c23.reduceLanes(ADD), c24.reduceLanes(ADD), c25.reduceLanes(ADD));
-        store(y, out, t + 3, o, valid, accumulate, c30.reduceLanes(ADD), c31.reduceLanes(ADD), c32.reduceLanes(ADD), c33.reduceLanes(ADD), c34.reduceLanes(ADD), c35.reduceLanes(ADD));
     }
 
-    /** 1 activation row × 6 weight rows, for the rows left over after the 4-row tiles. */
-    private static void tile1x6(MemorySegment xs, int t, int kp, int k0, int len, MemorySegment panel, int kc,
-                                MemorySegment y, int out, int o, int valid, boolean accumulate) {
-        long x0 = ((long) t * kp + k0) * 4, w1 = kc * 4L, w2 = 2 * w1, w3 = 3 * w1, w4 = 4 * w1, w5 = 5 * w1;
-        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F), c3 = FloatVector.zero(F), c4 = FloatVector.zero(F), c5 = FloatVector.zero(F);
-        for (long k = 0, end = len * 4L; k < end; k += F.vectorByteSize()) {
-            FloatVector a = FloatVector.fromMemorySegment(F, xs, x0 + k, ORDER);
-            c0 = a.fma(FloatVector.fromMemorySegment(F, panel, k, ORDER), c0);
-            c1 = a.fma(FloatVector.fromMemorySegment(F, panel, w1 + k, ORDER), c1);
-            c2 = a.fma(FloatVector.fromMemorySegment(F, panel, w2 + k, ORDER), c2);
-            c3 = a.fma(FloatVector.fromMemorySegment(F, panel, w3 + k, ORDER), c3);
-            c4 = a.fma(FloatVector.fromMemorySegment(F, panel, w4 + k, ORDER), c4);
-            c5 = a.fma(FloatVector.fromMemorySegment(F, panel, w5 + k, ORDER), c5);
+    /**
+     * 12 weight rows × 2L tokens over columns [0, len) of the current K block:
+     * c[r][i] (+)= Σ_k wp[w0 + r·KC + k] · xt[xBase + k·NR + i]. Per column: 2 token loads, 12 broadcast loads, 24 FMAs,
+     * 24 + 2 + 1 of AVX-512's 32 vector registers.
+     */
+    private static void tile12x2(float[] xt, int xBase, int len, float[] wp, int w0, float[] c, int cBase, boolean first) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        FloatVector c60, c61, c70, c71, c80, c81, c90, c91, ca0, ca1, cb0, cb1;
+        if (first) {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(F);
+            c60 = c61 = c70 = c71 = c80 = c81 = c90 = c91 = ca0 = ca1 = cb0 = cb1 = FloatVector.zero(F);
+        } else {
+            c00 = FloatVector.fromArray(F, c, cBase); c01 = FloatVector.fromArray(F, c, cBase + L);
+            c10 = FloatVector.fromArray(F, c, cBase + NR); c11 = FloatVector.fromArray(F, c, cBase + NR + L);
+            c20 = FloatVector.fromArray(F, c, cBase + 2 * NR); c21 = FloatVector.fromArray(F, c, cBase + 2 * NR + L);
+            c30 = FloatVector.fromArray(F, c, cBase + 3 * NR); c31 = FloatVector.fromArray(F, c, cBase + 3 * NR + L);
+            c40 = FloatVector.fromArray(F, c, cBase + 4 * NR); c41 = FloatVector.fromArray(F, c, cBase + 4 * NR + L);
+            c50 = FloatVector.fromArray(F, c, cBase + 5 * NR); c51 = FloatVector.fromArray(F, c, cBase + 5 * NR + L);
+            c60 = FloatVector.fromArray(F, c, cBase + 6 * NR); c61 = FloatVector.fromArray(F, c, cBase + 6 * NR + L);
+            c70 = FloatVector.fromArray(F, c, cBase + 7 * NR); c71 = FloatVector.fromArray(F, c, cBase + 7 * NR + L);
+            c80 = FloatVector.fromArray(F, c, cBase + 8 * NR); c81 = FloatVector.fromArray(F, c, cBase + 8 * NR + L);
+            c90 = FloatVector.fromArray(F, c, cBase + 9 * NR); c91 = FloatVector.fromArray(F, c, cBase + 9 * NR + L);
+            ca0 = FloatVector.fromArray(F, c, cBase + 10 * NR); ca1 = FloatVector.fromArray(F, c, cBase + 10 * NR + L);
+            cb0 = FloatVector.fromArray(F, c, cBase + 11 * NR); cb1 = FloatVector.fromArray(F, c, cBase + 11 * NR + L);
         }
-        store(y, out, t, o, valid, accumulate, c0.reduceLanes(ADD), c1.reduceLanes(ADD), c2.reduceLanes(ADD), c3.reduceLanes(ADD), c4.reduceLanes(ADD), c5.reduceLanes(ADD));
+        for (int k = 0; k < len; k++) {
+            // xt[k, 0..2L) · wp[0..12, k] → c[12][2L]
+            FloatVector x0 = FloatVector.fromArray(F, xt, xBase + k * NR), x1 = FloatVector.fromArray(F, xt, xBase + k * NR + L);
+            FloatVector b = FloatVector.broadcast(F, wp[w0 + k]); c00 = b.fma(x0, c00); c01 = b.fma(x1, c01);
+            b = FloatVector.broadcast(F, wp[w0 + KC + k]); c10 = b.fma(x0, c10); c11 = b.fma(x1, c11);
+            b = FloatVector.broadcast(F, wp[w0 + 2 * KC + k]); c20 = b.fma(x0, c20); c21 = b.fma(x1, c21);
+            b = FloatVector.broadcast(F, wp[w0 + 3 * KC + k]); c30 = b.fma(x0, c30); c31 = b.fma(x1, c31);
+            b = FloatVector.broadcast(F, wp[w0 + 4 * KC + k]); c40 = b.fma(x0, c40); c41 = b.fma(x1, c41);
+            b = FloatVector.broadcast(F, wp[w0 + 5 * KC + k]); c50 = b.fma(x0, c50); c51 = b.fma(x1, c51);
+            b = FloatVector.broadcast(F, wp[w0 + 6 * KC + k]); c60 = b.fma(x0, c60); c61 = b.fma(x1, c61);
+            b = FloatVector.broadcast(F, wp[w0 + 7 * KC + k]); c70 = b.fma(x0, c70); c71 = b.fma(x1, c71);
+            b = FloatVector.broadcast(F, wp[w0 + 8 * KC + k]); c80 = b.fma(x0, c80); c81 = b.fma(x1, c81);
+            b = FloatVector.broadcast(F, wp[w0 + 9 * KC + k]); c90 = b.fma(x0, c90); c91 = b.fma(x1, c91);
+            b = FloatVector.broadcast(F, wp[w0 + 10 * KC + k]); ca0 = b.fma(x0, ca0); ca1 = b.fma(x1, ca1);
+            b = FloatVector.broadcast(F, wp[w0 + 11 * KC + k]); cb0 = b.fma(x0, cb0); cb1 = b.fma(x1, cb1);
+        }
+        c00.intoArray(c, cBase); c01.intoArray(c, cBase + L);
+        c10.intoArray(c, cBase + NR); c11.intoArray(c, cBase + NR + L);
+        c20.intoArray(c, cBase + 2 * NR); c21.intoArray(c, cBase + 2 * NR + L);
+        c30.intoArray(c, cBase + 3 * NR); c31.intoArray(c, cBase + 3 * NR + L);
+        c40.intoArray(c, cBase + 4 * NR); c41.intoArray(c, cBase + 4 * NR + L);
+        c50.intoArray(c, cBase + 5 * NR); c51.intoArray(c, cBase + 5 * NR + L);
+        c60.intoArray(c, cBase + 6 * NR); c61.intoArray(c, cBase + 6 * NR + L);
+        c70.intoArray(c, cBase + 7 * NR); c71.intoArray(c, cBase + 7 * NR + L);
+        c80.intoArray(c, cBase + 8 * NR); c81.intoArray(c, cBase + 8 * NR + L);
+        c90.intoArray(c, cBase + 9 * NR); c91.intoArray(c, cBase + 9 * NR + L);
+        ca0.intoArray(c, cBase + 10 * NR); ca1.intoArray(c, cBase + 10 * NR + L);
+        cb0.intoArray(c, cBase + 11 * NR); cb1.intoArray(c, cBase + 11 * NR + L);
     }
 
-    /** y[t, o..o+valid) ← (or +=, for K blocks after the first) the sums; rows past `valid` are panel padding. */
-    private static void store(MemorySegment y, int out, int t, int o, int valid, boolean accumulate,
-                              float s0, float s1, float s2, float s3, float s4, float s5) {
-        long at = ((long) t * out + o) * 4;
-        put(y, at, s0, accumulate);
-        if (valid > 1) put(y, at + 4, s1, accumulate);
-        if (valid > 2) put(y, at + 8, s2, accumulate);
-        if (valid > 3) put(y, at + 12, s3, accumulate);
-        if (valid > 4) put(y, at + 16, s4, accumulate);
-        if (valid > 5) put(y, at + 20, s5, accumulate);
+    /** 12 weight rows × L tokens: the last token tile when at most L tokens are left (the other half is padding). */
+    private static void tile12x1(float[] xt, int xBase, int len, float[] wp, int w0, float[] c, int cBase, boolean first) {
+        FloatVector c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, ca, cb;
+        if (first) {
+            c0 = c1 = c2 = c3 = c4 = c5 = c6 = c7 = c8 = c9 = ca = cb = FloatVector.zero(F);
+        } else {
+            c0 = FloatVector.fromArray(F, c, cBase); c1 = FloatVector.fromArray(F, c, cBase + NR);
+            c2 = FloatVector.fromArray(F, c, cBase + 2 * NR); c3 = FloatVector.fromArray(F, c, cBase + 3 * NR);
+            c4 = FloatVector.fromArray(F, c, cBase + 4 * NR); c5 = FloatVector.fromArray(F, c, cBase + 5 * NR);
+            c6 = FloatVector.fromArray(F, c, cBase + 6 * NR); c7 = FloatVector.fromArray(F, c, cBase + 7 * NR);
+            c8 = FloatVector.fromArray(F, c, cBase + 8 * NR); c9 = FloatVector.fromArray(F, c, cBase + 9 * NR);
+            ca = FloatVector.fromArray(F, c, cBase + 10 * NR); cb = FloatVector.fromArray(F, c, cBase + 11 * NR);
+        }
+        for (int k = 0; k < len; k++) {
+            FloatVector x0 = FloatVector.fromArray(F, xt, xBase + k * NR);
+            c0 = FloatVector.broadcast(F, wp[w0 + k]).fma(x0, c0);
+            c1 = FloatVector.broadcast(F, wp[w0 + KC + k]).fma(x0, c1);
+            c2 = FloatVector.broadcast(F, wp[w0 + 2 * KC + k]).fma(x0, c2);
+            c3 = FloatVector.broadcast(F, wp[w0 + 3 * KC + k]).fma(x0, c3);
+            c4 = FloatVector.broadcast(F, wp[w0 + 4 * KC + k]).fma(x0, c4);
+            c5 = FloatVector.broadcast(F, wp[w0 + 5 * KC + k]).fma(x0, c5);
+            c6 = FloatVector.broadcast(F, wp[w0 + 6 * KC + k]).fma(x0, c6);
+            c7 = FloatVector.broadcast(F, wp[w0 + 7 * KC + k]).fma(x0, c7);
+            c8 = FloatVector.broadcast(F, wp[w0 + 8 * KC + k]).fma(x0, c8);
+            c9 = FloatVector.broadcast(F, wp[w0 + 9 * KC + k]).fma(x0, c9);
+            ca = FloatVector.broadcast(F, wp[w0 + 10 * KC + k]).fma(x0, ca);
+            cb = FloatVector.broadcast(F, wp[w0 + 11 * KC + k]).fma(x0, cb);
+        }
+        c0.intoArray(c, cBase); c1.intoArray(c, cBase + NR); c2.intoArray(c, cBase + 2 * NR); c3.intoArray(c, cBase + 3 * NR);
+        c4.intoArray(c, cBase + 4 * NR); c5.intoArray(c, cBase + 5 * NR); c6.intoArray(c, cBase + 6 * NR); c7.intoArray(c, cBase + 7 * NR);
+        c8.intoArray(c, cBase + 8 * NR); c9.intoArray(c, cBase + 9 * NR); ca.intoArray(c, cBase + 10 * NR); cb.intoArray(c, cBase + 11 * NR);
     }
 
-    private static void put(MemorySegment y, long at, float s, boolean accumulate) {
-        y.set(F32, at, accumulate ? y.get(F32, at) + s : s);
+    /** c[tile][r][i] → y[tile·NR + i, o + r] for real tokens and the tile's valid rows (the transpose back). */
+    private static void store(float[] c, int sums, int rows, MemorySegment y, int out, int o, int valid) {
+        for (int t = 0; t < rows; t++) {
+            int at = sums + (t / NR) * MR * NR + t % NR;
+            long yt = ((long) t * out + o) * 4;
+            for (int r = 0; r < valid; r++) y.set(F32, yt + r * 4L, c[at + r * NR]);
+        }
     }
 
-    /** Weight row o, columns [k0, k1), as f32 into dst from byte offset off. Q8_0: k0, k1 multiples of 32. */
-    static void convertRow(DType type, MemorySegment w, int in, int o, int k0, int k1, MemorySegment dst, long off) {
+    /**
+     * Weight rows [o, o+valid), all D columns, as f32 into wp from {@code base}, blocked by K: block b holds MR rows
+     * of KC floats, wp[base + b·MR·KC + r·KC + (k - b·KC)], so the rows in use by the microkernel are 12 KiB apart in total rather than
+     * D floats apart each (rows D·4 = 4 KiB apart alias in L1). Rows past valid are zero (no row tail in the
+     * microkernel). Each weight row is read once, front to back.
+     */
+    static void convertTile(DType type, MemorySegment w, int in, int o, int valid, float[] wp, int base) {
+        for (int r = 0; r < MR; r++) {
+            for (int k0 = 0; k0 < in; k0 += KC) {
+                int k1 = Math.min(in, k0 + KC), at = base + k0 / KC * MR * KC + r * KC;
+                if (r < valid) convertRow(type, w, in, o + r, k0, k1, wp, at - k0);
+                else java.util.Arrays.fill(wp, at, at + (k1 - k0), 0f);
+            }
+        }
+    }
+
+    /** Weight row o, columns [k0, k1), as f32 into dst[at + k]. Q8_0: k0, k1 multiples of 32. */
+    static void convertRow(DType type, MemorySegment w, int in, int o, int k0, int k1, float[] dst, int at) {
         int kv = k0 + (k1 - k0) / L * L;
-        long at = off - k0 * 4L; // dst byte offset of column 0
         switch (type) {
-            case F32 -> MemorySegment.copy(w, ((long) o * in + k0) * 4, dst, off, (long) (k1 - k0) * 4);
+            case F32 -> {
+                long r = (long) o * in * 4;
+                for (int k = k0; k < kv; k += L) FloatVector.fromMemorySegment(F, w, r + k * 4L, ORDER).intoArray(dst, at + k);
+                for (int k = kv; k < k1; k++) dst[at + k] = w.get(F32, r + k * 4L);
+            }
             case BF16 -> {
                 long r = (long) o * in * 2;
                 for (int k = k0; k < kv; k += L) {
-                    ShortVector.fromMemorySegment(S, w, r + k * 2L, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0)
-                            .lanewise(LSHL, 16).reinterpretAsFloats().intoMemorySegment(dst, at + k * 4L, ORDER);
+                    ((IntVector) ShortVector.fromMemorySegment(S, w, r + k * 2L, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0))
+                            .lanewise(LSHL, 16).reinterpretAsFloats().intoArray(dst, at + k);
                 }
-                for (int k = kv; k < k1; k++) dst.set(F32, at + k * 4L, Float.intBitsToFloat((w.get(I16, r + k * 2L) & 0xffff) << 16));
+                for (int k = kv; k < k1; k++) dst[at + k] = Float.intBitsToFloat((w.get(I16, r + k * 2L) & 0xffff) << 16);
             }
             case F16 -> {
                 long r = (long) o * in * 2;
@@ -180,9 +278,9 @@ final class Gemm {
                     IntVector magnitude = h.and(0x7fff).lanewise(LSHL, 13);
                     IntVector finite = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
                     IntVector bits = finite.blend(magnitude.or(0x7f800000), h.and(0x7c00).compare(EQ, 0x7c00));
-                    bits.or(h.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats().intoMemorySegment(dst, at + k * 4L, ORDER);
+                    bits.or(h.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats().intoArray(dst, at + k);
                 }
-                for (int k = kv; k < k1; k++) dst.set(F32, at + k * 4L, Float.float16ToFloat(w.get(I16, r + k * 2L)));
+                for (int k = kv; k < k1; k++) dst[at + k] = Float.float16ToFloat(w.get(I16, r + k * 2L));
             }
             case Q8_0 -> {
                 long r = (long) o * (in / 32) * 34;
@@ -192,8 +290,8 @@ final class Gemm {
                     for (int j = 0; j < 32; j += B.length()) {
                         ByteVector q = ByteVector.fromMemorySegment(B, w, blk + 2 + j, ORDER);
                         // the part index must be a constant for the conversion to compile to vector code
-                        ((FloatVector) q.convertShape(B2F, F, 0)).mul(d).intoMemorySegment(dst, at + (b * 32L + j) * 4, ORDER);
-                        if (PARTS == 2) ((FloatVector) q.convertShape(B2F, F, 1)).mul(d).intoMemorySegment(dst, at + (b * 32L + j + L) * 4, ORDER);
+                        ((FloatVector) q.convertShape(B2F, F, 0)).mul(d).intoArray(dst, at + b * 32 + j);
+                        if (PARTS == 2) ((FloatVector) q.convertShape(B2F, F, 1)).mul(d).intoArray(dst, at + b * 32 + j + L);
                     }
                 }
             }

@@ -28,7 +28,7 @@ import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_S2I;
  * Every weight byte is read once, so these are bound by memory bandwidth: they convert weights in
  * registers and walk four weight rows at a time so each x vector load feeds four FMAs.
  *
- * <p>Usage: {@code MatVec.q8(x, w.data(), D, o0, o1, y);} (ranges come from {@link Matmul}; BF16 runs in {@link BatchMatVec})
+ * <p>Usage: {@code MatVec.q8(x, w.data(), D, o0, o1, y);} (ranges come from {@link Matmul})
  */
 final class MatVec {
     private MatVec() {
@@ -71,7 +71,59 @@ final class MatVec {
         }
     }
 
-    // ---- F16: w row o at byte o·D·2 (BF16 rows run in BatchMatVec, which pairs x once per call) ----
+    // ---- BF16: w row o at byte o·D·2; x paired by BatchMatVec.pairActivations ----
+
+    private static final int HIGH_HALF = 0xffff0000;
+
+    /**
+     * BF16 rows, eight at a time. One 512-bit int load holds 2L bf16 values; within int lane i the low half is
+     * element 2i and the high half element 2i+1, so {@code v << 16} is the even elements as f32 and
+     * {@code v & 0xffff0000} the odd ones: two ALU ops per 2L weights instead of a widening conversion. xp is x
+     * with each 2L-block split into its even then its odd elements, so one pair of x loads serves eight rows.
+     * Eight rows rather than four: fewer x loads and loop instructions per weight byte, which is what bounds how
+     * far ahead of the data this loop runs (measured 18.5 → 20.7 GB/s on two threads from DRAM).
+     * Rows past the last group of eight go to {@link BatchMatVec#bf16}.
+     */
+    static void bf16(MemorySegment xp, MemorySegment w, int in, int o0, int o1, MemorySegment y) {
+        int kp = BatchMatVec.pairedColumns(in), step = 2 * L;
+        if (kp != in) { // odd widths: the tail columns run in BatchMatVec's scalar tail
+            BatchMatVec.bf16(xp, 1, w, in, o1, o0, o1, y); // one row: the "out" argument only offsets later rows
+            return;
+        }
+        long rowBytes = (long) in * 2;
+        int o = o0;
+        for (; o + 8 <= o1; o += 8) {
+            long r0 = o * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
+            long r4 = r3 + rowBytes, r5 = r4 + rowBytes, r6 = r5 + rowBytes, r7 = r6 + rowBytes;
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            // w[8 rows, kp] · xp[kp] → 8 vector sums
+            for (int k = 0; k < kp; k += step) {
+                FloatVector xe = FloatVector.fromMemorySegment(F, xp, k * 4L, ORDER), xo = FloatVector.fromMemorySegment(F, xp, k * 4L + 4L * L, ORDER);
+                long kb = k * 2L;
+                IntVector v0 = IntVector.fromMemorySegment(I, w, r0 + kb, ByteOrder.LITTLE_ENDIAN);
+                IntVector v1 = IntVector.fromMemorySegment(I, w, r1 + kb, ByteOrder.LITTLE_ENDIAN);
+                IntVector v2 = IntVector.fromMemorySegment(I, w, r2 + kb, ByteOrder.LITTLE_ENDIAN);
+                IntVector v3 = IntVector.fromMemorySegment(I, w, r3 + kb, ByteOrder.LITTLE_ENDIAN);
+                IntVector v4 = IntVector.fromMemorySegment(I, w, r4 + kb, ByteOrder.LITTLE_ENDIAN);
+                IntVector v5 = IntVector.fromMemorySegment(I, w, r5 + kb, ByteOrder.LITTLE_ENDIAN);
+                IntVector v6 = IntVector.fromMemorySegment(I, w, r6 + kb, ByteOrder.LITTLE_ENDIAN);
+                IntVector v7 = IntVector.fromMemorySegment(I, w, r7 + kb, ByteOrder.LITTLE_ENDIAN);
+                a0 = v0.and(HIGH_HALF).reinterpretAsFloats().fma(xo, v0.lanewise(LSHL, 16).reinterpretAsFloats().fma(xe, a0));
+                a1 = v1.and(HIGH_HALF).reinterpretAsFloats().fma(xo, v1.lanewise(LSHL, 16).reinterpretAsFloats().fma(xe, a1));
+                a2 = v2.and(HIGH_HALF).reinterpretAsFloats().fma(xo, v2.lanewise(LSHL, 16).reinterpretAsFloats().fma(xe, a2));
+                a3 = v3.and(HIGH_HALF).reinterpretAsFloats().fma(xo, v3.lanewise(LSHL, 16).reinterpretAsFloats().fma(xe, a3));
+                a4 = v4.and(HIGH_HALF).reinterpretAsFloats().fma(xo, v4.lanewise(LSHL, 16).reinterpretAsFloats().fma(xe, a4));
+                a5 = v5.and(HIGH_HALF).reinterpretAsFloats().fma(xo, v5.lanewise(LSHL, 16).reinterpretAsFloats().fma(xe, a5));
+                a6 = v6.and(HIGH_HALF).reinterpretAsFloats().fma(xo, v6.lanewise(LSHL, 16).reinterpretAsFloats().fma(xe, a6));
+                a7 = v7.and(HIGH_HALF).reinterpretAsFloats().fma(xo, v7.lanewise(LSHL, 16).reinterpretAsFloats().fma(xe, a7));
+            }
+            store4(y, o, a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD), a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD));
+            store4(y, o + 4, a4.reduceLanes(VectorOperators.ADD), a5.reduceLanes(VectorOperators.ADD), a6.reduceLanes(VectorOperators.ADD), a7.reduceLanes(VectorOperators.ADD));
+        }
+        if (o < o1) BatchMatVec.bf16(xp, 1, w, in, o1, o, o1, y);
+    }
+
+    // ---- F16: w row o at byte o·D·2 ----
 
     /**
      * One row at a time (the f16 conversion needs more registers than the 4-row loop leaves); x stays in L1, so

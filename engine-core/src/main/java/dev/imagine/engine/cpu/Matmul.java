@@ -7,14 +7,17 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Matrix multiplication against a weight tensor: {@code x[T,D] · w[O,D]ᵀ → y[T,O]}, x and y f32, w in any
- * {@link DType}. One row (decoding a token) runs the bandwidth-bound {@link MatVec} kernels; several rows
- * (prefill, batched decode) the register-tiled {@link Gemm}. Output rows are split across a
- * {@link WorkerPool}; nothing is allocated per call once a thread's scratch buffers have grown. Segments
- * confined to the calling thread (an {@code Arena.ofConfined()}) cannot be read by the workers, so such calls
- * run on the calling thread alone: use global, shared or auto arenas (or heap segments) for speed.
+ * Matrix multiplication against weight tensors: {@code x[T,D] · w[O,D]ᵀ → y[T,O]}, x and y f32, w in any
+ * {@link DType}. Up to {@link #SMALL_ROWS} rows (decoding, batched decoding) run the bandwidth-bound kernels of
+ * {@link MatVec} and {@link BatchMatVec}, which convert weights in registers and read each weight once per call;
+ * more rows (prefill) run the register-tiled {@link Gemm}. Several weights that share one input (q/k/v, gate/up)
+ * can go in one call: the input is prepared once and all their rows are split across the {@link WorkerPool} in
+ * one parallel loop, so a decode step pays one hand-off per input instead of one per matrix. Nothing is
+ * allocated per call once a thread's scratch buffers have grown. Segments confined to the calling thread (an
+ * {@code Arena.ofConfined()}) cannot be written by the workers, so calls whose outputs are confined run on the
+ * calling thread alone: use global, shared or auto arenas for speed.
  *
- * <p>Usage: {@code Matmul.matmul(x, T, w, y);}
+ * <p>Usage: {@code Matmul.matmul(x, T, w, y);} or {@code Matmul.matmul(pool, x, T, new Tensor[]{wq, wk, wv}, new MemorySegment[]{q, k, v});}
  */
 public final class Matmul {
     /** Below this many multiply-adds a call runs on the calling thread: waking workers costs more. */
@@ -22,13 +25,15 @@ public final class Matmul {
     /** Chunks per thread: enough that a thread slowed by the OS is covered by the others. */
     private static final int CHUNKS_PER_THREAD = 8;
     /**
-     * Up to this many rows run {@link BatchMatVec} (weights read once, converted in registers for every row);
-     * more run the panel-converting {@link Gemm}, whose conversion cost is then spread over enough rows.
+     * Up to this many rows run {@link MatVec}/{@link BatchMatVec} (weights read once, converted in registers for every
+     * row); more run {@link Gemm}, whose per-call conversion of the weights is then spread over enough rows.
      */
     static final int SMALL_ROWS = 16;
+    /** Output rows per unit of work on the small-row path (the decode kernels walk 8 weight rows at a time). */
+    private static final int GROUP = 8;
 
     private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
-    private static final ThreadLocal<Scratch> PANELS = ThreadLocal.withInitial(Scratch::new);
+    private static final ThreadLocal<float[][]> GEMM_SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0]});
 
     private Matmul() {
     }
@@ -40,74 +45,97 @@ public final class Matmul {
 
     /** As {@link #matmul(MemorySegment, int, Tensor, MemorySegment)} on the given pool. */
     public static void matmul(WorkerPool pool, MemorySegment x, int rows, Tensor w, MemorySegment y) {
-        if (w.rank() != 2) throw new IllegalArgumentException("matmul weight must be 2-D: " + w);
-        int out = w.dim(0), in = w.dim(1);
-        if (rows < 0) throw new IllegalArgumentException("matmul rows must be >= 0, got " + rows);
-        if (x.byteSize() < (long) rows * in * 4) {
-            throw new IllegalArgumentException("matmul x holds " + x.byteSize() + " bytes, " + rows + "x" + in + " f32 need " + (long) rows * in * 4);
-        }
-        if (y.byteSize() < (long) rows * out * 4) {
-            throw new IllegalArgumentException("matmul y holds " + y.byteSize() + " bytes, " + rows + "x" + out + " f32 need " + (long) rows * out * 4);
-        }
-        if (rows == 0 || out == 0) return;
         Job job = JOBS.get();
-        job.x = x;
-        job.y = y;
-        job.type = w.dtype();
-        job.w = w.data();
-        job.rows = rows;
-        job.out = out;
-        job.in = in;
-        long macs = (long) rows * out * in;
-        // x is copied (or paired) into a scratch buffer on this thread, so only w and y must be shared
-        boolean shareable = pool.workersCanAccess(w.data()) && pool.workersCanAccess(y);
-        int threads = macs < PARALLEL_MIN_MACS || !shareable ? 1 : pool.threads();
+        job.single[0] = w;
+        job.singleOut[0] = y;
         try {
-            if (rows == 1 || rows <= SMALL_ROWS && job.type != DType.F16) {
-                // decode and batched decode: weights converted in registers, each 4-row group read once for all rows
-                job.xs.ensure((long) rows * in * 4);
-                if (job.type == DType.BF16) BatchMatVec.pairActivations(x, rows, in, job.xs.segment);
-                else MemorySegment.copy(x, 0, job.xs.segment, 0, (long) rows * in * 4);
-                int groups = (out + 3) / 4;
-                int chunks = Math.min(groups, threads == 1 ? 1 : threads * CHUNKS_PER_THREAD);
-                job.unitsPerChunk = (groups + chunks - 1) / chunks * 4;
-                job.chunks = (out + job.unitsPerChunk - 1) / job.unitsPerChunk;
-                pool.forEach(job.chunks, job.vectorChunk);
-            } else {
-                job.kp = Gemm.padded(in);
-                job.xs.ensure((long) rows * job.kp * 4);
-                Gemm.packActivations(x, rows, in, job.xs.segment, job.kp);
-                int panels = (out + Gemm.PANEL - 1) / Gemm.PANEL;
-                int chunks = Math.min(panels, threads == 1 ? 1 : threads * CHUNKS_PER_THREAD);
-                job.unitsPerChunk = (panels + chunks - 1) / chunks;
-                job.chunks = (panels + job.unitsPerChunk - 1) / job.unitsPerChunk;
-                pool.forEach(job.chunks, job.matrixChunk);
-            }
+            matmul(pool, x, rows, job.single, job.singleOut);
         } finally {
-            job.x = null;
-            job.y = null;
-            job.w = null;
+            job.single[0] = null;
+            job.singleOut[0] = null;
         }
     }
 
     /**
-     * Runs every kernel (each weight type, one row and several) on small matrices until the JIT has compiled
+     * {@code y_i = x · w_iᵀ} for every weight i, all sharing the input x[T,D] (the same D): one preparation of x,
+     * one parallel loop over the rows of all the weights.
+     */
+    public static void matmul(WorkerPool pool, MemorySegment x, int rows, Tensor[] ws, MemorySegment[] ys) {
+        if (ws.length != ys.length || ws.length == 0) {
+            throw new IllegalArgumentException("matmul needs one output per weight, got " + ws.length + " weights and " + ys.length + " outputs");
+        }
+        if (rows < 0) throw new IllegalArgumentException("matmul rows must be >= 0, got " + rows);
+        int in = -1;
+        long macs = 0;
+        boolean shareable = true;
+        for (int i = 0; i < ws.length; i++) {
+            Tensor w = ws[i];
+            if (w.rank() != 2) throw new IllegalArgumentException("matmul weight must be 2-D: " + w);
+            int out = w.dim(0);
+            if (in < 0) in = w.dim(1);
+            if (w.dim(1) != in) throw new IllegalArgumentException("matmul weights sharing an input need the same columns: " + ws[0] + " and " + w);
+            if (ys[i].byteSize() < (long) rows * out * 4) {
+                throw new IllegalArgumentException("matmul y holds " + ys[i].byteSize() + " bytes, " + rows + "x" + out + " f32 need " + (long) rows * out * 4);
+            }
+            macs += (long) rows * out * in;
+            // x is copied into scratch on this thread, so only w and y must be reachable from the workers
+            shareable &= pool.workersCanAccess(w.data()) && pool.workersCanAccess(ys[i]);
+        }
+        if (x.byteSize() < (long) rows * in * 4) {
+            throw new IllegalArgumentException("matmul x holds " + x.byteSize() + " bytes, " + rows + "x" + in + " f32 need " + (long) rows * in * 4);
+        }
+        if (rows == 0 || macs == 0) return;
+        int threads = macs < PARALLEL_MIN_MACS || !shareable ? 1 : pool.threads();
+        Job job = JOBS.get();
+        job.start(ws, ys, rows, in, rows <= SMALL_ROWS);
+        try {
+            if (job.small) {
+                // decode and batched decode: x copied (BF16: paired) once into native scratch the workers can read
+                job.xs.ensure((long) rows * in * 4);
+                if (job.anyBf16) BatchMatVec.pairActivations(x, rows, in, job.xs.segment);
+                if (job.anyOther) {
+                    job.xPlain.ensure((long) rows * in * 4);
+                    MemorySegment.copy(x, 0, job.xPlain.segment, 0, (long) rows * in * 4);
+                }
+            } else {
+                // prefill: x repacked into token tiles, tiles in parallel
+                long floats = Gemm.packedFloats(rows, in);
+                if (job.xt.length < floats) job.xt = new float[Math.toIntExact(Math.max(floats, job.xt.length * 3L / 2))];
+                if (job.xa.length < rows * in) job.xa = new float[Math.max(rows * in, job.xa.length * 3 / 2)];
+                MemorySegment.copy(x, java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, job.xa, 0, rows * in);
+                job.index = Gemm.gatherIndex(in, job.index);
+                int tiles = Gemm.tokenTiles(rows);
+                if (threads == 1) for (int t = 0; t < tiles; t++) job.packChunk.run(t);
+                else pool.forEach(tiles, job.packChunk);
+            }
+            job.split(threads == 1 ? 1 : threads * CHUNKS_PER_THREAD);
+            if (threads == 1) for (int c = 0; c < job.chunks; c++) job.chunk.run(c);
+            else pool.forEach(job.chunks, job.chunk);
+        } finally {
+            job.finish();
+        }
+    }
+
+    /**
+     * Runs every kernel (each weight type, one row, a few and many) on small matrices until the JIT has compiled
      * them. Until then the Vector API runs as plain Java objects, 10-100× slower, so a benchmark or a server
-     * calls this once before timing or serving. Takes about a second.
+     * calls this once before timing or serving. Takes a few seconds. The matrices live in native memory like
+     * mapped weights, so the code compiled here is the code real weights run.
      */
     public static void warmUp(WorkerPool pool) {
-        int out = 36, in = 256;
+        int out = 96, in = 512;
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment x = arena.allocate(8L * in * 4, 64), y = arena.allocate(8L * out * 4, 64);
-            for (long i = 0; i < 8L * in; i++) x.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i, (i % 7) * 0.1f);
+            MemorySegment x = arena.allocate(48L * in * 4, 64), y = arena.allocate(48L * out * 4, 64);
+            for (long i = 0; i < 48L * in; i++) x.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i, (i % 7) * 0.1f);
             for (DType type : DType.values()) {
                 MemorySegment data = arena.allocate(type.bytes((long) out * in), 64);
                 data.fill((byte) 0x11); // small normal values in every type (no subnormals: they are slow)
                 Tensor w = new Tensor("warm-up", type, new long[]{out, in}, data);
-                for (int i = 0; i < 400; i++) {
+                for (int i = 0; i < 300; i++) {
                     matmul(pool, x, 1, w, y);
                     matmul(pool, x, 8, w, y);
                     matmul(pool, x, 5, w, y);
+                    if (i % 4 == 0) matmul(pool, x, 48, w, y);
                 }
             }
         }
@@ -125,43 +153,104 @@ public final class Matmul {
         }
     }
 
-    /** The state of one call, reused by its calling thread; chunks read it from any worker. */
+    /**
+     * The state of one call, reused by its calling thread; chunks read it from any worker. Work is cut into units
+     * (8 output rows on the small-row path, one {@link Gemm#MR}-row tile for Gemm), and chunks of whole units never
+     * span two weights.
+     */
     private static final class Job {
-        MemorySegment x, y, w;
-        DType type;
-        int rows, out, in, kp, chunks, unitsPerChunk;
-        final Scratch xs = new Scratch();
+        final Tensor[] single = new Tensor[1];
+        final MemorySegment[] singleOut = new MemorySegment[1];
+        Tensor[] ws;
+        MemorySegment[] ys;
+        int rows, in, chunks, unitsPerChunk;
+        boolean small, anyBf16, anyOther;
+        /** Chunk c covers units [chunkStart[c], chunkStart[c] + unitsPerChunk) of weight chunkWeight[c] (clipped). */
+        int[] chunkWeight = new int[16], chunkStart = new int[16];
+        final Scratch xs = new Scratch(), xPlain = new Scratch();
+        /** Gemm: x on the heap, its gather offsets, and x packed into token tiles. */
+        float[] xa = new float[0], xt = new float[0];
+        int[] index = new int[0];
         // bound once so that handing a chunk method to the pool allocates nothing per call
-        final WorkerPool.Chunk vectorChunk = this::vectorChunk;
-        final WorkerPool.Chunk matrixChunk = this::matrixChunk;
+        final WorkerPool.Chunk chunk = this::runChunk;
+        final WorkerPool.Chunk packChunk = t -> Gemm.packActivations(xa, rows, in, index, xt, t);
 
-        void vectorChunk(int chunk) {
-            int o0 = chunk * unitsPerChunk, o1 = Math.min(out, o0 + unitsPerChunk);
-            MemorySegment xs = this.xs.segment;
-            switch (type) {
-                case BF16 -> BatchMatVec.bf16(xs, rows, w, in, out, o0, o1, y);
-                case F32 -> {
-                    if (rows == 1) MatVec.f32(xs, w, in, o0, o1, y);
-                    else BatchMatVec.f32(xs, rows, w, in, out, o0, o1, y);
-                }
-                case Q8_0 -> {
-                    if (rows == 1) MatVec.q8(xs, w, in, o0, o1, y);
-                    else BatchMatVec.q8(xs, rows, w, in, out, o0, o1, y);
-                }
-                case F16 -> {
-                    for (int t = 0; t < rows; t++) {
-                        MatVec.f16(xs.asSlice((long) t * in * 4, (long) in * 4), w, in, o0, o1, y.asSlice((long) t * out * 4, (long) out * 4));
-                    }
-                }
+        void start(Tensor[] ws, MemorySegment[] ys, int rows, int in, boolean small) {
+            this.ws = ws;
+            this.ys = ys;
+            this.rows = rows;
+            this.in = in;
+            this.small = small;
+            anyBf16 = anyOther = false;
+            for (Tensor w : ws) {
+                if (w.dtype() == DType.BF16) anyBf16 = true;
+                else anyOther = true;
             }
         }
 
-        void matrixChunk(int chunk) {
-            int panels = (out + Gemm.PANEL - 1) / Gemm.PANEL;
-            int p0 = chunk * unitsPerChunk, p1 = Math.min(panels, p0 + unitsPerChunk);
-            Scratch panel = PANELS.get();
-            panel.ensure((long) Gemm.PANEL * Math.min(kp, Gemm.K_BLOCK) * 4);
-            Gemm.multiply(xs.segment, rows, kp, type, w, out, in, p0, p1, y, panel.segment);
+        void finish() {
+            ws = null;
+            ys = null;
+        }
+
+        int units(Tensor w) {
+            int out = w.dim(0);
+            return small ? (out + GROUP - 1) / GROUP : Gemm.tiles(out);
+        }
+
+        /** Cuts the units of all weights into about `target` chunks. */
+        void split(int target) {
+            long total = 0;
+            for (Tensor w : ws) total += units(w);
+            unitsPerChunk = (int) Math.max(1, (total + target - 1) / target);
+            int n = 0;
+            for (Tensor w : ws) n += (units(w) + unitsPerChunk - 1) / unitsPerChunk;
+            if (chunkWeight.length < n) {
+                chunkWeight = new int[n];
+                chunkStart = new int[n];
+            }
+            int c = 0;
+            for (int i = 0; i < ws.length; i++) {
+                for (int u = 0, units = units(ws[i]); u < units; u += unitsPerChunk) {
+                    chunkWeight[c] = i;
+                    chunkStart[c++] = u;
+                }
+            }
+            chunks = c;
+        }
+
+        void runChunk(int c) {
+            Tensor t = ws[chunkWeight[c]];
+            MemorySegment y = ys[chunkWeight[c]], w = t.data();
+            int out = t.dim(0), u0 = chunkStart[c], u1 = Math.min(units(t), u0 + unitsPerChunk);
+            if (small) {
+                int o0 = u0 * GROUP, o1 = Math.min(out, u1 * GROUP);
+                switch (t.dtype()) {
+                    case BF16 -> {
+                        if (rows == 1) MatVec.bf16(xs.segment, w, in, o0, o1, y);
+                        else BatchMatVec.bf16(xs.segment, rows, w, in, out, o0, o1, y);
+                    }
+                    case F32 -> {
+                        if (rows == 1) MatVec.f32(xPlain.segment, w, in, o0, o1, y);
+                        else BatchMatVec.f32(xPlain.segment, rows, w, in, out, o0, o1, y);
+                    }
+                    case Q8_0 -> {
+                        if (rows == 1) MatVec.q8(xPlain.segment, w, in, o0, o1, y);
+                        else BatchMatVec.q8(xPlain.segment, rows, w, in, out, o0, o1, y);
+                    }
+                    case F16 -> {
+                        for (int r = 0; r < rows; r++) {
+                            MatVec.f16(xPlain.segment.asSlice((long) r * in * 4, (long) in * 4), w, in, o0, o1,
+                                    y.asSlice((long) r * out * 4, (long) out * 4));
+                        }
+                    }
+                }
+            } else {
+                float[][] holder = GEMM_SCRATCH.get();
+                int need = Gemm.scratchFloats(rows, in);
+                if (holder[0].length < need) holder[0] = new float[need];
+                Gemm.multiply(xt, rows, t.dtype(), w, out, in, u0, u1, y, holder[0]);
+            }
         }
     }
 }

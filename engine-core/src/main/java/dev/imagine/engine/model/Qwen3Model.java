@@ -27,8 +27,8 @@ public final class Qwen3Model implements AutoCloseable {
     private final KvCache cache;
     private final double[] inverseFrequency;
 
-    private Arena arena;
-    private int capacity;
+    private Arena arena, logitArena;
+    private int capacity, logitCapacity;
     /** Activations, for capacity rows: x, xb [T,D]; q, att [T,qDim]; k, v [T,kvDim]; gate, up [T,I]; cos, sin [T,hd/2]. */
     private MemorySegment x, xb, q, k, v, att, gate, up, cos, sin, logits;
     private int[] tokens = new int[0];
@@ -42,6 +42,7 @@ public final class Qwen3Model implements AutoCloseable {
         inverseFrequency = new double[half];
         for (int i = 0; i < half; i++) inverseFrequency[i] = 1.0 / Math.pow(c.ropeTheta(), (2.0 * i) / c.headDim());
         ensureCapacity(1);
+        ensureLogitCapacity(1);
     }
 
     public Qwen3Config config() {
@@ -60,6 +61,7 @@ public final class Qwen3Model implements AutoCloseable {
         int rows = batch.rows();
         if (rows == 0) throw new IllegalArgumentException("empty batch");
         ensureCapacity(rows);
+        ensureLogitCapacity(batch.logitRows());
         for (int e = 0; e < batch.entries; e++) cache.reserve(batch.entrySequence[e], batch.entryCount[e]);
         System.arraycopy(batch.tokens, 0, tokens, 0, rows);
         backend.embedding(weights.embedding(), tokens, rows, x);
@@ -136,9 +138,18 @@ public final class Qwen3Model implements AutoCloseable {
         up = floats(n, c.intermediateSize());
         cos = floats(n, c.headDim() / 2);
         sin = floats(n, c.headDim() / 2);
-        logits = floats(n, c.vocabSize());
         tokens = new int[n];
         capacity = n;
+    }
+
+    /** Logits only for the rows asked for: a prefill of T tokens usually wants one row, not T × vocab floats. */
+    private void ensureLogitCapacity(int rows) {
+        if (rows <= logitCapacity) return;
+        int n = Math.max(rows, logitCapacity * 2);
+        if (logitArena != null) logitArena.close();
+        logitArena = Arena.ofShared();
+        logits = logitArena.allocate((long) n * c.vocabSize() * 4, 64);
+        logitCapacity = n;
     }
 
     private MemorySegment floats(long rows, long cols) {
@@ -149,7 +160,8 @@ public final class Qwen3Model implements AutoCloseable {
     @Override
     public void close() {
         if (arena != null) arena.close();
-        arena = null;
-        capacity = 0;
+        if (logitArena != null) logitArena.close();
+        arena = logitArena = null;
+        capacity = logitCapacity = 0;
     }
 }

@@ -45,6 +45,58 @@ class MatmulTest {
         }
     }
 
+    /**
+     * Row counts above SMALL_ROWS run Gemm: token tiles of 2L with a half-empty last tile, weight tiles of 12 with
+     * a partial last tile, K blocks of 256 with a partial last block.
+     */
+    @Test
+    void gemmRowCountsAndEdgesMatch() {
+        try (WorkerPool two = new WorkerPool(2)) {
+            int seed = 100;
+            for (int rows : new int[]{17, 31, 33, 40, 64, 70}) {
+                for (int[] shape : new int[][]{{13, 96}, {25, 288}, {130, 544}}) {
+                    check(rows, shape[0], shape[1], (seed & 1) == 0 ? two : WorkerPool.common(), seed++);
+                }
+            }
+        }
+    }
+
+    /**
+     * Several weights sharing one input in one call give what separate calls give (to rounding: reduceLanes may sum
+     * in another order before and after the JIT compiles it).
+     */
+    @Test
+    void weightsSharingAnInputMatchSeparateCalls() {
+        try (WorkerPool two = new WorkerPool(2); Arena arena = Arena.ofShared()) {
+            Random rnd = new Random(5);
+            int in = 320;
+            for (DType type : DType.values()) {
+                for (int rows : new int[]{1, 3, 40}) {
+                    int[] outs = {36, 8, 100};
+                    Tensor[] ws = new Tensor[outs.length];
+                    MemorySegment[] together = new MemorySegment[outs.length];
+                    for (int i = 0; i < outs.length; i++) {
+                        float[][] w = new float[outs[i]][in];
+                        for (float[] r : w) for (int d = 0; d < in; d++) r[d] = (float) rnd.nextGaussian();
+                        ws[i] = new Tensor("w" + i, type, new long[]{outs[i], in}, encode(arena, w, type, new float[outs[i]][in]));
+                        together[i] = arena.allocate((long) rows * outs[i] * 4);
+                    }
+                    MemorySegment x = arena.allocate((long) rows * in * 4);
+                    for (long i = 0; i < (long) rows * in; i++) x.set(F32, i * 4, (float) rnd.nextGaussian());
+                    Matmul.matmul(two, x, rows, ws, together);
+                    for (int i = 0; i < outs.length; i++) {
+                        MemorySegment alone = arena.allocate((long) rows * outs[i] * 4);
+                        Matmul.matmul(two, x, rows, ws[i], alone);
+                        for (long e = 0; e < (long) rows * outs[i]; e++) {
+                            float a = alone.get(F32, e * 4), b = together[i].get(F32, e * 4);
+                            assertEquals(a, b, 1e-5f * Math.max(1f, Math.abs(a)), type + " rows " + rows + " weight " + i + " element " + e);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void f16SubnormalsInfinitiesAndNaNsConvertExactly() {
         short[] halves = {0x0000, (short) 0x8000, 0x0001, 0x03ff, (short) 0x8001, 0x0400, 0x3c00, (short) 0xbc00,
