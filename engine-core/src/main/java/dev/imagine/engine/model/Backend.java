@@ -16,11 +16,35 @@ public interface Backend {
     /** {@code x[T,D] · w[O,D]ᵀ → y[T,O]}. */
     void matmul(MemorySegment x, int rows, Tensor w, MemorySegment y);
 
+    /**
+     * {@code y_i = x · w_iᵀ} for weights sharing the input x (the same D), e.g. q/k/v or gate/up; a backend may run
+     * them as one operation.
+     */
+    default void matmul(MemorySegment x, int rows, Tensor[] ws, MemorySegment[] ys) {
+        for (int i = 0; i < ws.length; i++) matmul(x, rows, ws[i], ys[i]);
+    }
+
     /** {@code out[t,:] = table[tokens[t],:]} for t &lt; rows (table rows dequantised one at a time). */
     void embedding(Tensor table, int[] tokens, int rows, MemorySegment out);
 
     /** {@code out[r,:] = x[r,:] / sqrt(mean(x[r,:]²) + eps) · weight} over {@code rows} rows of {@code dim}; out may be x. */
     void rmsnorm(MemorySegment x, MemorySegment weight, MemorySegment out, int rows, int dim, float eps);
+
+    /** {@code x += delta}, then {@code out = rmsnorm(x) · weight} (the residual connection and the next norm). */
+    default void addRmsnorm(MemorySegment x, MemorySegment delta, MemorySegment weight, MemorySegment out, int rows, int dim, float eps) {
+        add(x, delta, (long) rows * dim);
+        rmsnorm(x, weight, out, rows, dim, eps);
+    }
+
+    /**
+     * Per head of {@code x[T, heads, headDim]}, in place: RMSNorm with {@code weight[headDim]}, then NEOX RoPE as
+     * {@link #rope}.
+     */
+    default void headNormRope(MemorySegment x, MemorySegment weight, int rows, int heads, int headDim, float eps,
+                              MemorySegment cos, MemorySegment sin) {
+        rmsnorm(x, weight, x, rows * heads, headDim, eps);
+        rope(x, rows, heads, headDim, cos, sin);
+    }
 
     /**
      * NEOX RoPE in place on {@code x[T, heads, headDim]}: pairs (i, i+headDim/2) rotate by the angle whose cos/sin

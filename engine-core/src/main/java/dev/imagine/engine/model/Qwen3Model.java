@@ -3,6 +3,7 @@ package dev.imagine.engine.model;
 import dev.imagine.engine.kv.KvCache;
 import dev.imagine.engine.load.Qwen3Config;
 import dev.imagine.engine.load.Qwen3Weights;
+import dev.imagine.engine.tensor.Tensor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -32,6 +33,9 @@ public final class Qwen3Model implements AutoCloseable {
     /** Activations, for capacity rows: x, xb [T,D]; q, att [T,qDim]; k, v [T,kvDim]; gate, up [T,I]; cos, sin [T,hd/2]. */
     private MemorySegment x, xb, q, k, v, att, gate, up, cos, sin, logits;
     private int[] tokens = new int[0];
+    /** The weights and outputs of the fused projections, refilled per layer (no allocation per forward). */
+    private final Tensor[] qkvWeights = new Tensor[3], gateUpWeights = new Tensor[2];
+    private final MemorySegment[] qkvOut = new MemorySegment[3], gateUpOut = new MemorySegment[2];
 
     public Qwen3Model(Qwen3Weights weights, Backend backend, KvCache cache) {
         this.weights = weights;
@@ -66,15 +70,22 @@ public final class Qwen3Model implements AutoCloseable {
         System.arraycopy(batch.tokens, 0, tokens, 0, rows);
         backend.embedding(weights.embedding(), tokens, rows, x);
         ropeAngles(batch);
-        for (int l = 0; l < c.layers(); l++) {
+        int d = c.hiddenSize(), last = c.layers() - 1;
+        float eps = (float) c.rmsNormEps();
+        if (c.layers() > 0) backend.rmsnorm(x, weights.layers().get(0).attnNorm(), xb, rows, d, eps);
+        for (int l = 0; l <= last; l++) {
+            // xb = attn_norm(x) on entry; each block leaves its output in xb and adds it to x together with the next norm
             attentionBlock(l, batch);
+            backend.addRmsnorm(x, xb, weights.layers().get(l).ffnNorm(), xb, rows, d, eps);
             mlpBlock(l, rows);
+            if (l < last) backend.addRmsnorm(x, xb, weights.layers().get(l + 1).attnNorm(), xb, rows, d, eps);
+            else backend.add(x, xb, (long) rows * d);
         }
         for (int e = 0; e < batch.entries; e++) cache.advance(batch.entrySequence[e], batch.entryCount[e]);
         // gather the rows whose logits are wanted, then final norm and lm_head on those only
-        int d = c.hiddenSize(), r = batch.logitRows();
+        int r = batch.logitRows();
         for (int i = 0; i < r; i++) MemorySegment.copy(x, (long) batch.logitRow(i) * d * 4, xb, (long) i * d * 4, d * 4L);
-        backend.rmsnorm(xb, weights.finalNorm(), xb, r, d, (float) c.rmsNormEps());
+        backend.rmsnorm(xb, weights.finalNorm(), xb, r, d, eps);
         backend.logits(xb, r, weights.lmHead(), logits);
         return logits.asSlice(0, (long) r * c.vocabSize() * 4);
     }
@@ -92,35 +103,33 @@ public final class Qwen3Model implements AutoCloseable {
         }
     }
 
-    /** x += o_proj(attention(rope(norm_q(q)), rope(norm_k(k)), v)), with q, k, v projections of rmsnorm(x). */
+    /**
+     * xb ← o_proj(attention(rope(norm_q(q)), rope(norm_k(k)), v)) with q, k, v the projections of xb (= attn_norm(x)
+     * on entry). The residual add is the caller's, fused with the next norm.
+     */
     private void attentionBlock(int l, Batch batch) {
         Qwen3Weights.Layer w = weights.layers().get(l);
-        int rows = batch.rows(), d = c.hiddenSize(), hd = c.headDim();
+        int rows = batch.rows(), hd = c.headDim();
         float eps = (float) c.rmsNormEps();
-        backend.rmsnorm(x, w.attnNorm(), xb, rows, d, eps);
-        backend.matmul(xb, rows, w.wq(), q);   // xb[T,D] · wq[H·hd, D]ᵀ → q[T, H·hd]
-        backend.matmul(xb, rows, w.wk(), k);   // → k[T, KvH·hd]
-        backend.matmul(xb, rows, w.wv(), v);   // → v[T, KvH·hd]
-        backend.rmsnorm(q, w.qNorm(), q, rows * c.heads(), hd, eps);     // per head: [T·H, hd]
-        backend.rmsnorm(k, w.kNorm(), k, rows * c.kvHeads(), hd, eps);   // per head: [T·KvH, hd]
-        backend.rope(q, rows, c.heads(), hd, cos, sin);
-        backend.rope(k, rows, c.kvHeads(), hd, cos, sin);
+        qkvWeights[0] = w.wq();
+        qkvWeights[1] = w.wk();
+        qkvWeights[2] = w.wv();
+        backend.matmul(xb, rows, qkvWeights, qkvOut);   // xb[T,D] · wq|wk|wv[·, D]ᵀ → q[T, H·hd], k, v[T, KvH·hd]
+        backend.headNormRope(q, w.qNorm(), rows, c.heads(), hd, eps, cos, sin);     // per head: [T·H, hd]
+        backend.headNormRope(k, w.kNorm(), rows, c.kvHeads(), hd, eps, cos, sin);   // per head: [T·KvH, hd]
         backend.storeKv(cache, l, batch, k, v);
         backend.attention(cache, l, batch, q, att, c.heads(), c.kvHeads(), hd);
         backend.matmul(att, rows, w.wo(), xb); // att[T, H·hd] · wo[D, H·hd]ᵀ → xb[T,D]
-        backend.add(x, xb, (long) rows * d);
     }
 
-    /** x += down(silu(gate(rmsnorm(x))) · up(rmsnorm(x))). */
+    /** xb ← down(silu(gate(xb)) · up(xb)) with xb = ffn_norm(x) on entry; the residual add is the caller's. */
     private void mlpBlock(int l, int rows) {
         Qwen3Weights.Layer w = weights.layers().get(l);
-        int d = c.hiddenSize();
-        backend.rmsnorm(x, w.ffnNorm(), xb, rows, d, (float) c.rmsNormEps());
-        backend.matmul(xb, rows, w.wGate(), gate); // → gate[T,I]
-        backend.matmul(xb, rows, w.wUp(), up);     // → up[T,I]
+        gateUpWeights[0] = w.wGate();
+        gateUpWeights[1] = w.wUp();
+        backend.matmul(xb, rows, gateUpWeights, gateUpOut); // → gate[T,I], up[T,I]
         backend.swiglu(gate, up, gate, (long) rows * c.intermediateSize());
         backend.matmul(gate, rows, w.wDown(), xb); // gate[T,I] · down[D,I]ᵀ → xb[T,D]
-        backend.add(x, xb, (long) rows * d);
     }
 
     private void ensureCapacity(int rows) {
@@ -139,6 +148,11 @@ public final class Qwen3Model implements AutoCloseable {
         cos = floats(n, c.headDim() / 2);
         sin = floats(n, c.headDim() / 2);
         tokens = new int[n];
+        qkvOut[0] = q;
+        qkvOut[1] = k;
+        qkvOut[2] = v;
+        gateUpOut[0] = gate;
+        gateUpOut[1] = up;
         capacity = n;
     }
 

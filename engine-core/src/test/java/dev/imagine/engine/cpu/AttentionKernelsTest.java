@@ -28,18 +28,54 @@ class AttentionKernelsTest {
                 }
                 double expected = 0;
                 for (int i = 0; i < n; i++) expected += (double) av[i] * bv[i];
-                assertEquals(expected, CpuBackend.dotF32(a, 3, f, 5, n), 1e-4, "f32 dot n=" + n);
-                assertEquals(expected, CpuBackend.dotBf16(a, 3, h, 5, n), 1e-4, "bf16 dot n=" + n);
-                MemorySegment y1 = arena.allocate(4L * (n + 3), 64), y2 = arena.allocate(4L * (n + 3), 64);
-                MemorySegment.copy(a, 0, y1, 0, a.byteSize());
-                MemorySegment.copy(a, 0, y2, 0, a.byteSize());
-                CpuBackend.axpyF32(0.5f, f, 5, y1, 3, n);
-                CpuBackend.axpyBf16(0.5f, h, 5, y2, 3, n);
+                assertEquals(expected, Attention.dotF32(a, 3, f, 5, n), 1e-4, "f32 dot n=" + n);
+                assertEquals(expected, Attention.dotBf16(a, 3, h, 5, n), 1e-4, "bf16 dot n=" + n);
+                float[] y1 = new float[n + 3], y2 = new float[n + 3];
+                for (int i = 0; i < n; i++) y1[i + 3] = y2[i + 3] = av[i];
+                Attention.axpyF32(0.5f, f, 5, y1, 3, n);
+                Attention.axpyBf16(0.5f, h, 5, y2, 3, n);
                 for (int i = 0; i < n; i++) {
                     float want = av[i] + 0.5f * bv[i];
-                    assertEquals(want, y1.getAtIndex(ValueLayout.JAVA_FLOAT, i + 3), 1e-6, "f32 axpy n=" + n);
-                    assertEquals(want, y2.getAtIndex(ValueLayout.JAVA_FLOAT, i + 3), 1e-6, "bf16 axpy n=" + n);
+                    assertEquals(want, y1[i + 3], 1e-6, "f32 axpy n=" + n);
+                    assertEquals(want, y2[i + 3], 1e-6, "bf16 axpy n=" + n);
                 }
+            }
+        }
+    }
+
+    @Test
+    void softmaxMatchesDoubleForAnyLength() {
+        SplittableRandom rng = new SplittableRandom(9);
+        for (int n : new int[]{1, 3, 16, 17, 100, 257}) {
+            float[] s = new float[n + 2];
+            for (int i = 0; i < s.length; i++) s[i] = (float) (rng.nextGaussian() * 4);
+            float[] copy = s.clone();
+            Attention.softmax(s, 2, n);
+            double max = Double.NEGATIVE_INFINITY, sum = 0;
+            for (int i = 2; i < n + 2; i++) max = Math.max(max, copy[i]);
+            for (int i = 2; i < n + 2; i++) sum += Math.exp(copy[i] - max);
+            for (int i = 2; i < n + 2; i++) assertEquals(Math.exp(copy[i] - max) / sum, s[i], 1e-6, "n=" + n + " i=" + i);
+            assertEquals(copy[0], s[0], 0f, "before the range");
+        }
+    }
+
+    @Test
+    void vectorBf16RoundingMatchesTheScalarOneIncludingNaNAndTies() {
+        float[] special = {0f, -0f, 1f, Float.NaN, Float.intBitsToFloat(0x7f800001), Float.POSITIVE_INFINITY,
+                Float.NEGATIVE_INFINITY, Float.MAX_VALUE, Float.MIN_VALUE, Float.intBitsToFloat(0x3f808000),
+                Float.intBitsToFloat(0x3f818000), Float.intBitsToFloat(0x3f80ffff), Float.intBitsToFloat(0xff800001)};
+        SplittableRandom rng = new SplittableRandom(11);
+        int n = 200;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment src = arena.allocate(4L * n), dst = arena.allocate(2L * n);
+            for (int i = 0; i < n; i++) {
+                float v = i < special.length ? special[i] : Float.intBitsToFloat(rng.nextInt());
+                src.setAtIndex(ValueLayout.JAVA_FLOAT, i, v);
+            }
+            Attention.toBf16(src, 0, dst, 0, n);
+            for (int i = 0; i < n; i++) {
+                float v = src.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+                assertEquals(Float16.floatToBf16(v), dst.getAtIndex(ValueLayout.JAVA_SHORT, i), "bits 0x" + Integer.toHexString(Float.floatToRawIntBits(v)));
             }
         }
     }

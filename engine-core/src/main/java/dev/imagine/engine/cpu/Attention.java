@@ -1,0 +1,248 @@
+package dev.imagine.engine.cpu;
+
+import dev.imagine.engine.kv.KvCache;
+import dev.imagine.engine.model.Batch;
+import dev.imagine.engine.tensor.DType;
+import dev.imagine.engine.tensor.Float16;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Causal grouped-query attention over the paged {@link KvCache}, and the writes of new keys and values into it.
+ * One task per (row, KV head) so that each cached K and V row is read once for all the query heads sharing it;
+ * tasks run on the {@link WorkerPool} when there is enough work to split. Scores go into a per-thread array,
+ * softmax runs on whole vectors (the Vector API's exp), and the weighted sum of V accumulates in a per-thread
+ * array before one write to the output.
+ *
+ * <p>Usage: {@code Attention.attend(pool, cache, layer, batch, q, out, heads, kvHeads, headDim);}
+ */
+final class Attention {
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT;
+    private static final VectorSpecies<Float> S = WeightLanes.F;
+    private static final int SL = S.length();
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    /** Shorts and ints with as many lanes as S has floats (for bf16). */
+    private static final VectorSpecies<Short> SHORTS = WeightLanes.S;
+    private static final VectorSpecies<Integer> INTS = WeightLanes.I;
+    /** Below this many multiply-adds attention stays on the calling thread (short contexts: a hand-off costs more). */
+    private static final long PARALLEL_WORK = 1L << 16;
+
+    private Attention() {
+    }
+
+    /** Per-thread scratch: scores [group, len], then the output accumulators [group, headDim]. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[256], new float[256]});
+
+    /** The arguments of one call, reused by the calling thread so that a call allocates nothing. */
+    private static final class Call {
+        KvCache cache;
+        Batch batch;
+        MemorySegment q, out;
+        int layer, heads, kvHeads, headDim;
+        final WorkerPool.Chunk task = this::run;
+
+        void run(int task) {
+            attendGroup(cache, layer, batch, q, out, heads, kvHeads, headDim, task, SCRATCH.get());
+        }
+    }
+
+    private static final ThreadLocal<Call> CALLS = ThreadLocal.withInitial(Call::new);
+
+    /**
+     * out[t, h, :] = softmax(q[t,h,:]·K[0..p]ᵀ / sqrt(headDim)) · V[0..p] for every row t (sequence s, position p)
+     * of the batch and query head h, reading KV head h / (heads/kvHeads) of s.
+     */
+    static void attend(WorkerPool pool, KvCache cache, int layer, Batch batch, MemorySegment q, MemorySegment out,
+                       int heads, int kvHeads, int headDim) {
+        int rows = batch.rows(), tasks = rows * kvHeads;
+        long work = 0; // multiply-adds, to decide whether splitting over threads pays
+        for (int t = 0; t < rows; t++) work += (long) (batch.position(t) + 1) * heads * headDim * 2;
+        Call call = CALLS.get();
+        call.cache = cache;
+        call.batch = batch;
+        call.q = q;
+        call.out = out;
+        call.layer = layer;
+        call.heads = heads;
+        call.kvHeads = kvHeads;
+        call.headDim = headDim;
+        try {
+            boolean shared = pool.workersCanAccess(q) && pool.workersCanAccess(out);
+            if (work < PARALLEL_WORK || tasks == 1 || !shared) {
+                for (int task = 0; task < tasks; task++) call.run(task);
+            } else {
+                pool.forEach(tasks, call.task);
+            }
+        } finally {
+            call.cache = null;
+            call.batch = null;
+            call.q = call.out = null;
+        }
+    }
+
+    /**
+     * Attention of row t for the query heads sharing KV head g (task = t·kvHeads + g), walking positions 0..p block
+     * by block through the sequence's block table.
+     */
+    private static void attendGroup(KvCache cache, int layer, Batch batch, MemorySegment q, MemorySegment out,
+                                    int heads, int kvHeads, int headDim, int task, float[][] scratch) {
+        int t = task / kvHeads, g = task % kvHeads, group = heads / kvHeads;
+        int blockSize = cache.blockSize();
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        MemorySegment keys = cache.keys(layer), values = cache.values(layer);
+        boolean f32 = cache.dtype() == DType.F32;
+        KvCache.Sequence seq = batch.sequence(t);
+        int len = batch.position(t) + 1; // causal: positions 0..p
+        if (scratch[0].length < group * len) scratch[0] = new float[Math.max(group * len, scratch[0].length * 2)];
+        if (scratch[1].length < group * headDim) scratch[1] = new float[group * headDim];
+        float[] scores = scratch[0], acc = scratch[1]; // [group, len], [group, headDim]
+        long q0 = ((long) t * heads + (long) g * group) * headDim; // first query head of the group
+        // scores[h,j] = q[t,h,:] · k[j,g,:] · scale
+        for (int j0 = 0; j0 < len; j0 += blockSize) {
+            long headBase = cache.headStart(seq.block(j0 / blockSize), g); // positions j0.. of head g, contiguous
+            for (int j = j0, end = Math.min(len, j0 + blockSize); j < end; j++) {
+                long kOff = headBase + (long) (j - j0) * headDim;
+                for (int h = 0; h < group; h++) {
+                    long qOff = q0 + (long) h * headDim;
+                    scores[h * len + j] = (f32 ? dotF32(q, qOff, keys, kOff, headDim) : dotBf16(q, qOff, keys, kOff, headDim)) * scale;
+                }
+            }
+        }
+        for (int h = 0; h < group; h++) softmax(scores, h * len, len);
+        java.util.Arrays.fill(acc, 0, group * headDim, 0f);
+        // acc[h,:] = Σ_j softmax[h,j] · v[j,g,:]
+        for (int j0 = 0; j0 < len; j0 += blockSize) {
+            long headBase = cache.headStart(seq.block(j0 / blockSize), g);
+            for (int j = j0, end = Math.min(len, j0 + blockSize); j < end; j++) {
+                long vOff = headBase + (long) (j - j0) * headDim;
+                for (int h = 0; h < group; h++) {
+                    if (f32) axpyF32(scores[h * len + j], values, vOff, acc, h * headDim, headDim);
+                    else axpyBf16(scores[h * len + j], values, vOff, acc, h * headDim, headDim);
+                }
+            }
+        }
+        MemorySegment.copy(acc, 0, out, ValueLayout.JAVA_FLOAT, q0 * 4, group * headDim);
+    }
+
+    /** s[from..from+n) ← softmax of itself: max, exp(s - max) on whole vectors, normalise. */
+    static void softmax(float[] s, int from, int n) {
+        int end = from + n, vend = from + S.loopBound(n);
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = from;
+        for (; i < vend; i += SL) m = m.max(FloatVector.fromArray(S, s, i));
+        float max = m.reduceLanes(VectorOperators.MAX);
+        for (; i < end; i++) max = Math.max(max, s[i]);
+        FloatVector mv = FloatVector.broadcast(S, max), sum = FloatVector.zero(S);
+        for (i = from; i < vend; i += SL) {
+            FloatVector e = FloatVector.fromArray(S, s, i).sub(mv).lanewise(VectorOperators.EXP);
+            e.intoArray(s, i);
+            sum = sum.add(e);
+        }
+        float total = sum.reduceLanes(VectorOperators.ADD);
+        for (; i < end; i++) {
+            float e = (float) Math.exp(s[i] - max);
+            s[i] = e;
+            total += e;
+        }
+        float inv = 1f / total;
+        for (i = from; i < vend; i += SL) FloatVector.fromArray(S, s, i).mul(inv).intoArray(s, i);
+        for (; i < end; i++) s[i] *= inv;
+    }
+
+    /** Σ_i a[aOff+i]·b[bOff+i] (offsets in floats). */
+    static float dotF32(MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
+        int i = 0;
+        FloatVector acc = FloatVector.zero(S);
+        for (int bound = S.loopBound(n); i < bound; i += SL) {
+            FloatVector x = FloatVector.fromMemorySegment(S, a, (aOff + i) * 4, NATIVE);
+            FloatVector y = FloatVector.fromMemorySegment(S, b, (bOff + i) * 4, NATIVE);
+            acc = x.fma(y, acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += a.getAtIndex(F32, aOff + i) * b.getAtIndex(F32, bOff + i);
+        return sum;
+    }
+
+    /** Σ_i a[aOff+i]·bf16(b[bOff+i]) (offsets in elements): bf16 widened to f32 by a 16-bit left shift. */
+    static float dotBf16(MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
+        int i = 0;
+        FloatVector acc = FloatVector.zero(S);
+        for (int bound = S.loopBound(n); i < bound; i += SL) {
+            FloatVector x = FloatVector.fromMemorySegment(S, a, (aOff + i) * 4, NATIVE);
+            acc = x.fma(bf16Vector(b, (bOff + i) * 2), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += a.getAtIndex(F32, aOff + i) * Float16.bf16ToFloat(b.getAtIndex(I16, bOff + i));
+        return sum;
+    }
+
+    /** S.length() bf16 values at byte offset {@code byteOffset}, widened to f32 lanes. */
+    private static FloatVector bf16Vector(MemorySegment b, long byteOffset) {
+        return ((IntVector) ShortVector.fromMemorySegment(SHORTS, b, byteOffset, NATIVE)
+                .convertShape(VectorOperators.ZERO_EXTEND_S2I, INTS, 0))
+                .lanewise(VectorOperators.LSHL, 16)
+                .reinterpretAsFloats();
+    }
+
+    /** y[yOff+i] += alpha · x[xOff+i] (x in a segment, offsets in floats; y an array). */
+    static void axpyF32(float alpha, MemorySegment x, long xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        FloatVector a = FloatVector.broadcast(S, alpha);
+        for (int bound = S.loopBound(n); i < bound; i += SL) {
+            FloatVector.fromMemorySegment(S, x, (xOff + i) * 4, NATIVE).fma(a, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] += alpha * x.getAtIndex(F32, xOff + i);
+    }
+
+    /** y[yOff+i] += alpha · bf16(x[xOff+i]) (offsets in elements). */
+    static void axpyBf16(float alpha, MemorySegment x, long xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        FloatVector a = FloatVector.broadcast(S, alpha);
+        for (int bound = S.loopBound(n); i < bound; i += SL) {
+            bf16Vector(x, (xOff + i) * 2).fma(a, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] += alpha * Float16.bf16ToFloat(x.getAtIndex(I16, xOff + i));
+    }
+
+    /** Writes k and v ({@code [T, kvDim]}) into the cache at each row's sequence and position. */
+    static void store(KvCache cache, int layer, Batch batch, MemorySegment k, MemorySegment v) {
+        // k, v [T, kvHeads·headDim] → cache [block, kvHead, slot, headDim]
+        int kvDim = cache.kvDim(), hd = cache.headDim(), kvHeads = kvDim / hd;
+        MemorySegment keys = cache.keys(layer), values = cache.values(layer);
+        for (int t = 0; t < batch.rows(); t++) {
+            for (int g = 0; g < kvHeads; g++) {
+                long dst = cache.offset(batch.sequence(t), batch.position(t), g), src = (long) t * kvDim + (long) g * hd;
+                if (cache.dtype() == DType.F32) {
+                    MemorySegment.copy(k, src * 4, keys, dst * 4, hd * 4L);
+                    MemorySegment.copy(v, src * 4, values, dst * 4, hd * 4L);
+                } else {
+                    toBf16(k, src, keys, dst, hd);
+                    toBf16(v, src, values, dst, hd);
+                }
+            }
+        }
+    }
+
+    /** dst[dOff+i] = bf16(src[sOff+i]) with round-to-nearest-even, NaN kept NaN, as {@link Float16#floatToBf16}. */
+    static void toBf16(MemorySegment src, long sOff, MemorySegment dst, long dOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += SL) {
+            IntVector bits = FloatVector.fromMemorySegment(S, src, (sOff + i) * 4, NATIVE).reinterpretAsInts();
+            VectorMask<Integer> nan = bits.and(0x7fffffff).compare(VectorOperators.GT, 0x7f800000);
+            IntVector rounded = bits.add(bits.lanewise(VectorOperators.LSHR, 16).and(1).add(0x7fff)).lanewise(VectorOperators.LSHR, 16);
+            IntVector quiet = bits.lanewise(VectorOperators.LSHR, 16).or(0x40);
+            ((ShortVector) rounded.blend(quiet, nan).convertShape(VectorOperators.I2S, SHORTS, 0))
+                    .intoMemorySegment(dst, (dOff + i) * 2, NATIVE);
+        }
+        for (; i < n; i++) dst.setAtIndex(I16, dOff + i, Float16.floatToBf16(src.getAtIndex(F32, sOff + i)));
+    }
+}
