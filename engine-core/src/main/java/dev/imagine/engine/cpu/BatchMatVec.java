@@ -1,295 +1,244 @@
 package dev.imagine.engine.cpu;
 
-import jdk.incubator.vector.ByteVector;
+import dev.imagine.engine.tensor.DType;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 
-import static dev.imagine.engine.cpu.WeightLanes.B;
 import static dev.imagine.engine.cpu.WeightLanes.F;
 import static dev.imagine.engine.cpu.WeightLanes.F32;
 import static dev.imagine.engine.cpu.WeightLanes.I;
-import static dev.imagine.engine.cpu.WeightLanes.I16;
 import static dev.imagine.engine.cpu.WeightLanes.L;
-import static dev.imagine.engine.cpu.WeightLanes.ORDER;
-import static dev.imagine.engine.cpu.WeightLanes.PARTS;
 import static jdk.incubator.vector.VectorOperators.ADD;
-import static jdk.incubator.vector.VectorOperators.B2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 
 /**
- * Matrix times a few vectors, for batched decoding: {@code x[T,D] · w[O,D]ᵀ → y[T,O]} for small T (up to about 16
- * rows). Like {@link MatVec}, weights are converted in registers straight from their storage type, with no f32
- * panel in between; each group of four weight rows is read from memory once and then stays in L1 while every
- * 4-row tile of activations runs over it (16 accumulators: 4 activation rows × 4 weight rows). So a step of 8
- * sequences reads the weights once, like a step of one, and adds only arithmetic.
+ * Matrix times a few vectors, for batched decoding: {@code x[T,D] · w[O,D]ᵀ → y[T,O]} for small T (2 to
+ * {@link Matmul#SMALL_ROWS}). Weights are read from memory once per call, {@link #GROUP} rows at a time: the
+ * group's rows are contiguous, so one plain copy streams them into a per-thread buffer, and the arithmetic then
+ * runs from L1. Two paths:
+ * <ul>
+ *   <li>BF16 ({@link #bf16}): rows stay bf16 pairs and are converted in registers; each pair of weight rows meets
+ *       up to eight activation rows at once, so one conversion feeds eight rows' FMAs.</li>
+ *   <li>every other type ({@link #multiply}): the group is converted to f32 once, then each 4-row tile of
+ *       activations runs a 4 × 4 block of dot products over it, {@link #KB} columns at a time so that the
+ *       activations and weights in use stay in L1; partial sums live in a small array between column blocks.</li>
+ * </ul>
+ * Activations and converted rows are heap arrays indexed by int, rows {@link Matmul#padded} floats apart: the JIT
+ * removes their bounds checks from the loops (for the same loops over memory segments with long offsets it did not,
+ * and the checks cost more than the arithmetic), and rows a power of two apart would share L1 sets.
  *
- * <p>BF16 activations come {@link #pairActivations paired}: each 2L-column block of a row holds its even columns
- * then its odd ones, matching the even/odd lanes of a 512-bit int load of bf16 pairs (see {@link MatVec#bf16}).
+ * <p>Measured (2 threads, 3072 × 1024 BF16, 8 rows, weights from DRAM): 7-10 GB/s of weights, 60-90 GFLOP/s; every
+ * variant tried (conversion straight from DRAM, the next group's copy spread through the arithmetic, 4 × 4 tiles
+ * on paired rows) landed in the same range on this noisy machine. The weights' memory time and the arithmetic do
+ * not overlap: that is the remaining gap.
  *
- * <p>Usage: {@code BatchMatVec.pairActivations(x, T, D, xp); BatchMatVec.bf16(xp, T, w, D, O, o0, o1, y);}
+ * <p>Usage: {@code BatchMatVec.multiply(xa, ld, T, w.dtype(), w.data(), D, O, o0, o1, y);} (xa: x copied to the heap,
+ * rows ld apart)
  */
 final class BatchMatVec {
-    private static final int HIGH_HALF = 0xffff0000;
+    /** Weight rows converted together. */
+    static final int GROUP = 4;
+    /** Columns per block: 16 rows of x (64 KiB at most) would not fit L1 at D = 1024; 16 × 512 floats + the group's 4 × 512 do. */
+    static final int KB = 512;
+
+    /** Per-thread scratch: the converted group, then the partial sums (16 vectors per 4-row tile). */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[0]});
+
+    private static final ThreadLocal<RawRows> RAW = ThreadLocal.withInitial(RawRows::new);
+
+    /** A per-thread native buffer for one group's weight rows as stored. */
+    private static final class RawRows {
+        private MemorySegment segment = MemorySegment.NULL;
+
+        MemorySegment ensure(long bytes) {
+            if (segment.byteSize() < bytes) segment = java.lang.foreign.Arena.ofAuto().allocate(bytes, 64);
+            return segment;
+        }
+    }
 
     private BatchMatVec() {
     }
 
-    /** Columns of a row covered by the vector loops of {@link #bf16}: D rounded down to a multiple of 2L. */
-    static int pairedColumns(int in) {
-        return in - in % (2 * L);
-    }
-
     /**
-     * x[T, D] → xp[T, D]: per 2L-column block of a row, its L even columns then its L odd columns. Columns past
-     * {@link #pairedColumns} are copied as they are (the kernels finish them in scalar code).
+     * x[T, D] (heap, rows ld apart) → xp (same layout): per 2L-column block of a row, its L even columns then its L odd
+     * columns, matching the lanes of an int load of bf16 pairs (see {@link MatVec#bf16}).
      */
-    static void pairActivations(MemorySegment x, int rows, int in, MemorySegment xp) {
-        int kp = pairedColumns(in);
+    static void pairActivations(float[] x, int ld, int rows, int in, float[] xp) {
         for (int t = 0; t < rows; t++) {
-            long row = (long) t * in * 4;
-            for (int k = 0; k < kp; k += 2 * L) {
+            int row = t * ld;
+            for (int k = 0; k + 2 * L <= in; k += 2 * L) {
                 for (int i = 0; i < L; i++) {
-                    xp.set(F32, row + (k + i) * 4L, x.get(F32, row + (k + 2L * i) * 4));
-                    xp.set(F32, row + (k + L + i) * 4L, x.get(F32, row + (k + 2L * i + 1) * 4));
+                    xp[row + k + i] = x[row + k + 2 * i];
+                    xp[row + k + L + i] = x[row + k + 2 * i + 1];
                 }
             }
-            if (kp < in) MemorySegment.copy(x, row + kp * 4L, xp, row + kp * 4L, (in - kp) * 4L);
         }
     }
 
-    // ---- BF16: w row o at byte o·D·2 ----
-
-    /** y[t, o] for t < rows, o in [o0, o1); xp from {@link #pairActivations}; o1 - o0 a multiple of 4 unless o1 = O. */
-    static void bf16(MemorySegment xp, int rows, MemorySegment w, int in, int out, int o0, int o1, MemorySegment y) {
-        int o = o0;
-        for (; o + 4 <= o1; o += 4) {
-            int t = 0;
-            for (; t + 4 <= rows; t += 4) bf16Tile4x4(xp, t, w, in, out, o, y);
-            for (; t < rows; t++) bf16Tile1x4(xp, t, w, in, out, o, y);
-        }
-        for (; o < o1; o++) {
-            for (int t = 0; t < rows; t++) y.set(F32, ((long) t * out + o) * 4, bf16Dot(xp, t, w, in, o));
-        }
+    /** Whether BF16 weights of this width take the paired path ({@link #bf16}); else they are converted like other types. */
+    static boolean paired(DType type, int in) {
+        return type == DType.BF16 && in % (2 * L) == 0;
     }
 
     /**
-     * 4 activation rows × 4 weight rows: c[i][j] = Σ_k xp[t+i, k] · w[o+j, k]. Per 2L columns: 4 weight loads,
-     * 8 conversions (even and odd lanes), 8 activation loads and 32 FMAs into 16 accumulators.
+     * BF16 rows as bf16 pairs, converted in registers: each pair of weight rows meets up to eight activation rows at
+     * once (16 accumulators), so every conversion feeds eight rows' FMAs. Per 2L columns: 2 int loads, 4
+     * conversions, 16 activation loads, 32 FMAs. The four rows of a group are first copied to a heap array in one
+     * plain copy. xp from {@link #pairActivations}.
      */
-    private static void bf16Tile4x4(MemorySegment xp, int t, MemorySegment w, int in, int out, int o, MemorySegment y) {
-        int kp = pairedColumns(in), step = 2 * L;
-        long rowBytes = (long) in * 2, r0 = o * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
-        long x0 = (long) t * in * 4, x1 = x0 + in * 4L, x2 = x1 + in * 4L, x3 = x2 + in * 4L;
-        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        for (int k = 0; k < kp; k += step) {
-            // w[o..o+3, k..k+2L) as even and odd f32 lanes
-            IntVector v0 = IntVector.fromMemorySegment(I, w, r0 + k * 2L, ByteOrder.LITTLE_ENDIAN);
-            IntVector v1 = IntVector.fromMemorySegment(I, w, r1 + k * 2L, ByteOrder.LITTLE_ENDIAN);
-            IntVector v2 = IntVector.fromMemorySegment(I, w, r2 + k * 2L, ByteOrder.LITTLE_ENDIAN);
-            IntVector v3 = IntVector.fromMemorySegment(I, w, r3 + k * 2L, ByteOrder.LITTLE_ENDIAN);
-            FloatVector e0 = v0.lanewise(LSHL, 16).reinterpretAsFloats(), d0 = v0.and(HIGH_HALF).reinterpretAsFloats();
-            FloatVector e1 = v1.lanewise(LSHL, 16).reinterpretAsFloats(), d1 = v1.and(HIGH_HALF).reinterpretAsFloats();
-            FloatVector e2 = v2.lanewise(LSHL, 16).reinterpretAsFloats(), d2 = v2.and(HIGH_HALF).reinterpretAsFloats();
-            FloatVector e3 = v3.lanewise(LSHL, 16).reinterpretAsFloats(), d3 = v3.and(HIGH_HALF).reinterpretAsFloats();
-            long kb = k * 4L;
-            FloatVector xe = FloatVector.fromMemorySegment(F, xp, x0 + kb, ORDER), xo = FloatVector.fromMemorySegment(F, xp, x0 + kb + 4L * L, ORDER);
-            c00 = d0.fma(xo, e0.fma(xe, c00)); c01 = d1.fma(xo, e1.fma(xe, c01)); c02 = d2.fma(xo, e2.fma(xe, c02)); c03 = d3.fma(xo, e3.fma(xe, c03));
-            xe = FloatVector.fromMemorySegment(F, xp, x1 + kb, ORDER); xo = FloatVector.fromMemorySegment(F, xp, x1 + kb + 4L * L, ORDER);
-            c10 = d0.fma(xo, e0.fma(xe, c10)); c11 = d1.fma(xo, e1.fma(xe, c11)); c12 = d2.fma(xo, e2.fma(xe, c12)); c13 = d3.fma(xo, e3.fma(xe, c13));
-            xe = FloatVector.fromMemorySegment(F, xp, x2 + kb, ORDER); xo = FloatVector.fromMemorySegment(F, xp, x2 + kb + 4L * L, ORDER);
-            c20 = d0.fma(xo, e0.fma(xe, c20)); c21 = d1.fma(xo, e1.fma(xe, c21)); c22 = d2.fma(xo, e2.fma(xe, c22)); c23 = d3.fma(xo, e3.fma(xe, c23));
-            xe = FloatVector.fromMemorySegment(F, xp, x3 + kb, ORDER); xo = FloatVector.fromMemorySegment(F, xp, x3 + kb + 4L * L, ORDER);
-            c30 = d0.fma(xo, e0.fma(xe, c30)); c31 = d1.fma(xo, e1.fma(xe, c31)); c32 = d2.fma(xo, e2.fma(xe, c32)); c33 = d3.fma(xo, e3.fma(xe, c33));
-        }
-        store4(y, out, t, o, c00.reduceLanes(ADD), c01.reduceLanes(ADD), c02.reduceLanes(ADD), c03.reduceLanes(ADD), xp, w, in, kp);
-        store4(y, out, t + 1, o, c10.reduceLanes(ADD), c11.reduceLanes(ADD), c12.reduceLanes(ADD), c13.reduceLanes(ADD), xp, w, in, kp);
-        store4(y, out, t + 2, o, c20.reduceLanes(ADD), c21.reduceLanes(ADD), c22.reduceLanes(ADD), c23.reduceLanes(ADD), xp, w, in, kp);
-        store4(y, out, t + 3, o, c30.reduceLanes(ADD), c31.reduceLanes(ADD), c32.reduceLanes(ADD), c33.reduceLanes(ADD), xp, w, in, kp);
-    }
-
-    /** 1 activation row × 4 weight rows, for the rows left over after the 4-row tiles. */
-    private static void bf16Tile1x4(MemorySegment xp, int t, MemorySegment w, int in, int out, int o, MemorySegment y) {
-        int kp = pairedColumns(in), step = 2 * L;
-        long rowBytes = (long) in * 2, r0 = o * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
-        long x0 = (long) t * in * 4;
-        FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
-        for (int k = 0; k < kp; k += step) {
-            FloatVector xe = FloatVector.fromMemorySegment(F, xp, x0 + k * 4L, ORDER), xo = FloatVector.fromMemorySegment(F, xp, x0 + k * 4L + 4L * L, ORDER);
-            IntVector v0 = IntVector.fromMemorySegment(I, w, r0 + k * 2L, ByteOrder.LITTLE_ENDIAN);
-            IntVector v1 = IntVector.fromMemorySegment(I, w, r1 + k * 2L, ByteOrder.LITTLE_ENDIAN);
-            IntVector v2 = IntVector.fromMemorySegment(I, w, r2 + k * 2L, ByteOrder.LITTLE_ENDIAN);
-            IntVector v3 = IntVector.fromMemorySegment(I, w, r3 + k * 2L, ByteOrder.LITTLE_ENDIAN);
-            c0 = v0.and(HIGH_HALF).reinterpretAsFloats().fma(xo, v0.lanewise(LSHL, 16).reinterpretAsFloats().fma(xe, c0));
-            c1 = v1.and(HIGH_HALF).reinterpretAsFloats().fma(xo, v1.lanewise(LSHL, 16).reinterpretAsFloats().fma(xe, c1));
-            c2 = v2.and(HIGH_HALF).reinterpretAsFloats().fma(xo, v2.lanewise(LSHL, 16).reinterpretAsFloats().fma(xe, c2));
-            c3 = v3.and(HIGH_HALF).reinterpretAsFloats().fma(xo, v3.lanewise(LSHL, 16).reinterpretAsFloats().fma(xe, c3));
-        }
-        store4(y, out, t, o, c0.reduceLanes(ADD), c1.reduceLanes(ADD), c2.reduceLanes(ADD), c3.reduceLanes(ADD), xp, w, in, kp);
-    }
-
-    /** y[t, o..o+3] = the vector sums plus the scalar tail columns [kp, D) (xp keeps those unpaired). */
-    private static void store4(MemorySegment y, int out, int t, int o, float s0, float s1, float s2, float s3,
-                               MemorySegment xp, MemorySegment w, int in, int kp) {
-        long rowBytes = (long) in * 2, x0 = (long) t * in * 4;
-        for (int k = kp; k < in; k++) {
-            float xk = xp.get(F32, x0 + k * 4L);
-            s0 += xk * bf16(w, o * rowBytes + k * 2L);
-            s1 += xk * bf16(w, (o + 1) * rowBytes + k * 2L);
-            s2 += xk * bf16(w, (o + 2) * rowBytes + k * 2L);
-            s3 += xk * bf16(w, (o + 3) * rowBytes + k * 2L);
-        }
-        long at = ((long) t * out + o) * 4;
-        y.set(F32, at, s0);
-        y.set(F32, at + 4, s1);
-        y.set(F32, at + 8, s2);
-        y.set(F32, at + 12, s3);
-    }
-
-    /** One output, scalar (weight rows past the last group of four). */
-    private static float bf16Dot(MemorySegment xp, int t, MemorySegment w, int in, int o) {
-        int kp = pairedColumns(in);
-        long r = o * (long) in * 2, x0 = (long) t * in * 4;
-        float s = 0;
-        for (int k = 0; k < kp; k += 2 * L) {
-            for (int i = 0; i < L; i++) {
-                s += xp.get(F32, x0 + (k + i) * 4L) * bf16(w, r + (k + 2L * i) * 2);
-                s += xp.get(F32, x0 + (k + L + i) * 4L) * bf16(w, r + (k + 2L * i + 1) * 2);
+    static void bf16(float[] xp, int ld, int rows, MemorySegment w, int in, int out, int o0, int o1, MemorySegment y) {
+        int half = in / 2;
+        long rowBytes = (long) in * 2;
+        int[][] holder = PAIRS.get();
+        if (holder[0].length < GROUP * half) holder[0] = new int[GROUP * half];
+        int[] wr = holder[0];
+        for (int o = o0; o < o1; o += GROUP) {
+            int n = Math.min(GROUP, o1 - o);
+            MemorySegment.copy(w, java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, o * rowBytes, wr, 0, n * half);
+            for (int r = 0; r < n; r += 2) {
+                boolean two = r + 1 < n;
+                for (int t = 0; t < rows; t += 8) pairTile(xp, ld, t, Math.min(8, rows - t), wr, r * half, two ? (r + 1) * half : r * half, in, y, out, o + r, two);
             }
         }
-        for (int k = kp; k < in; k++) s += xp.get(F32, x0 + k * 4L) * bf16(w, r + k * 2L);
-        return s;
     }
 
-    private static float bf16(MemorySegment w, long offset) {
-        return Float.intBitsToFloat((w.get(I16, offset) & 0xffff) << 16);
-    }
-
-    // ---- F32: w row o at byte o·D·4; x as it is ----
-
-    /** y[t, o] for t < rows, o in [o0, o1). */
-    static void f32(MemorySegment x, int rows, MemorySegment w, int in, int out, int o0, int o1, MemorySegment y) {
-        int kv = in - in % L;
-        long rowBytes = (long) in * 4;
-        int o = o0;
-        for (; o + 4 <= o1; o += 4) {
-            long r0 = o * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
-            int t = 0;
-            for (; t + 4 <= rows; t += 4) {
-                long x0 = (long) t * rowBytes, x1 = x0 + rowBytes, x2 = x1 + rowBytes, x3 = x2 + rowBytes;
-                FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-                FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-                // x[t..t+3, k..k+L) · w[o..o+3, k..k+L)
-                for (int k = 0; k < kv; k += L) {
-                    long kb = k * 4L;
-                    FloatVector w0 = FloatVector.fromMemorySegment(F, w, r0 + kb, ORDER), w1 = FloatVector.fromMemorySegment(F, w, r1 + kb, ORDER);
-                    FloatVector w2 = FloatVector.fromMemorySegment(F, w, r2 + kb, ORDER), w3 = FloatVector.fromMemorySegment(F, w, r3 + kb, ORDER);
-                    FloatVector a = FloatVector.fromMemorySegment(F, x, x0 + kb, ORDER);
-                    c00 = w0.fma(a, c00); c01 = w1.fma(a, c01); c02 = w2.fma(a, c02); c03 = w3.fma(a, c03);
-                    a = FloatVector.fromMemorySegment(F, x, x1 + kb, ORDER);
-                    c10 = w0.fma(a, c10); c11 = w1.fma(a, c11); c12 = w2.fma(a, c12); c13 = w3.fma(a, c13);
-                    a = FloatVector.fromMemorySegment(F, x, x2 + kb, ORDER);
-                    c20 = w0.fma(a, c20); c21 = w1.fma(a, c21); c22 = w2.fma(a, c22); c23 = w3.fma(a, c23);
-                    a = FloatVector.fromMemorySegment(F, x, x3 + kb, ORDER);
-                    c30 = w0.fma(a, c30); c31 = w1.fma(a, c31); c32 = w2.fma(a, c32); c33 = w3.fma(a, c33);
-                }
-                storeF32(y, out, t, o, x, w, in, kv, c00.reduceLanes(ADD), c01.reduceLanes(ADD), c02.reduceLanes(ADD), c03.reduceLanes(ADD));
-                storeF32(y, out, t + 1, o, x, w, in, kv, c10.reduceLanes(ADD), c11.reduceLanes(ADD), c12.reduceLanes(ADD), c13.reduceLanes(ADD));
-                storeF32(y, out, t + 2, o, x, w, in, kv, c20.reduceLanes(ADD), c21.reduceLanes(ADD), c22.reduceLanes(ADD), c23.reduceLanes(ADD));
-                storeF32(y, out, t + 3, o, x, w, in, kv, c30.reduceLanes(ADD), c31.reduceLanes(ADD), c32.reduceLanes(ADD), c33.reduceLanes(ADD));
-            }
-            for (; t < rows; t++) MatVec.f32(x.asSlice((long) t * rowBytes, rowBytes), w, in, o, o + 4, y.asSlice((long) t * out * 4, (long) out * 4));
+    /** Up to 8 activation rows × 2 weight rows (w0, w1: offsets of the rows' int pairs in wr); m < 8 repeats row t+m-1. */
+    private static void pairTile(float[] xp, int ld, int t, int m, int[] wr, int w0, int w1, int in, MemorySegment y, int out, int o, boolean two) {
+        int x0 = t * ld, last = (t + m - 1) * ld;
+        int x1 = m > 1 ? x0 + ld : last, x2 = m > 2 ? x0 + 2 * ld : last, x3 = m > 3 ? x0 + 3 * ld : last;
+        int x4 = m > 4 ? x0 + 4 * ld : last, x5 = m > 5 ? x0 + 5 * ld : last, x6 = m > 6 ? x0 + 6 * ld : last, x7 = last;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+        for (int k = 0, p = 0; k < in; k += 2 * L, p += L) {
+            // w[o, o+1][k..k+2L) as even and odd lanes, against x[t..t+7][k..k+2L) (paired)
+            IntVector u = IntVector.fromArray(I, wr, w0 + p), v = IntVector.fromArray(I, wr, w1 + p);
+            FloatVector ue = u.lanewise(LSHL, 16).reinterpretAsFloats(), uo = u.and(HIGH_HALF).reinterpretAsFloats();
+            FloatVector ve = v.lanewise(LSHL, 16).reinterpretAsFloats(), vo = v.and(HIGH_HALF).reinterpretAsFloats();
+            FloatVector xe = FloatVector.fromArray(F, xp, x0 + k), xo = FloatVector.fromArray(F, xp, x0 + k + L);
+            a0 = uo.fma(xo, ue.fma(xe, a0)); b0 = vo.fma(xo, ve.fma(xe, b0));
+            xe = FloatVector.fromArray(F, xp, x1 + k); xo = FloatVector.fromArray(F, xp, x1 + k + L);
+            a1 = uo.fma(xo, ue.fma(xe, a1)); b1 = vo.fma(xo, ve.fma(xe, b1));
+            xe = FloatVector.fromArray(F, xp, x2 + k); xo = FloatVector.fromArray(F, xp, x2 + k + L);
+            a2 = uo.fma(xo, ue.fma(xe, a2)); b2 = vo.fma(xo, ve.fma(xe, b2));
+            xe = FloatVector.fromArray(F, xp, x3 + k); xo = FloatVector.fromArray(F, xp, x3 + k + L);
+            a3 = uo.fma(xo, ue.fma(xe, a3)); b3 = vo.fma(xo, ve.fma(xe, b3));
+            xe = FloatVector.fromArray(F, xp, x4 + k); xo = FloatVector.fromArray(F, xp, x4 + k + L);
+            a4 = uo.fma(xo, ue.fma(xe, a4)); b4 = vo.fma(xo, ve.fma(xe, b4));
+            xe = FloatVector.fromArray(F, xp, x5 + k); xo = FloatVector.fromArray(F, xp, x5 + k + L);
+            a5 = uo.fma(xo, ue.fma(xe, a5)); b5 = vo.fma(xo, ve.fma(xe, b5));
+            xe = FloatVector.fromArray(F, xp, x6 + k); xo = FloatVector.fromArray(F, xp, x6 + k + L);
+            a6 = uo.fma(xo, ue.fma(xe, a6)); b6 = vo.fma(xo, ve.fma(xe, b6));
+            xe = FloatVector.fromArray(F, xp, x7 + k); xo = FloatVector.fromArray(F, xp, x7 + k + L);
+            a7 = uo.fma(xo, ue.fma(xe, a7)); b7 = vo.fma(xo, ve.fma(xe, b7));
         }
-        for (int t = 0; t < rows && o < o1; t++) MatVec.f32(x.asSlice((long) t * rowBytes, rowBytes), w, in, o, o1, y.asSlice((long) t * out * 4, (long) out * 4));
-    }
-
-    private static void storeF32(MemorySegment y, int out, int t, int o, MemorySegment x, MemorySegment w, int in, int kv,
-                                 float s0, float s1, float s2, float s3) {
-        long rowBytes = (long) in * 4, x0 = (long) t * rowBytes;
-        for (int k = kv; k < in; k++) {
-            float xk = x.get(F32, x0 + k * 4L);
-            s0 += xk * w.get(F32, o * rowBytes + k * 4L);
-            s1 += xk * w.get(F32, (o + 1) * rowBytes + k * 4L);
-            s2 += xk * w.get(F32, (o + 2) * rowBytes + k * 4L);
-            s3 += xk * w.get(F32, (o + 3) * rowBytes + k * 4L);
-        }
-        long at = ((long) t * out + o) * 4;
-        y.set(F32, at, s0);
-        y.set(F32, at + 4, s1);
-        y.set(F32, at + 8, s2);
-        y.set(F32, at + 12, s3);
-    }
-
-    // ---- Q8_0: w row o is D/32 blocks of 34 bytes (f16 scale d, 32 int8 q); value = d·q; x as it is ----
-
-    /** y[t, o] for t < rows, o in [o0, o1). */
-    static void q8(MemorySegment x, int rows, MemorySegment w, int in, int out, int o0, int o1, MemorySegment y) {
-        int blocks = in / 32;
-        long rowBytes = (long) blocks * 34;
-        int o = o0;
-        for (; o + 2 <= o1; o += 2) {
-            long r0 = o * rowBytes, r1 = r0 + rowBytes;
-            int t = 0;
-            for (; t + 4 <= rows; t += 4) q8Tile4x2(x, t, w, in, out, o, r0, r1, y);
-            for (; t < rows; t++) {
-                MatVec.q8(x.asSlice((long) t * in * 4, (long) in * 4), w, in, o, o + 2, y.asSlice((long) t * out * 4, (long) out * 4));
-            }
-        }
-        for (int t = 0; t < rows && o < o1; t++) {
-            MatVec.q8(x.asSlice((long) t * in * 4, (long) in * 4), w, in, o, o1, y.asSlice((long) t * out * 4, (long) out * 4));
-        }
-    }
-
-    /**
-     * 4 activation rows × 2 weight rows. Each block's 32 int8 weights are converted and scaled by the block's d
-     * once (2·32/L vectors per row), then shared by the 4 activation rows: 8 accumulators, no per-block sums.
-     */
-    private static void q8Tile4x2(MemorySegment x, int t, MemorySegment w, int in, int out, int o, long r0, long r1, MemorySegment y) {
-        int blocks = in / 32;
-        long xr = in * 4L, x0 = (long) t * xr, x1 = x0 + xr, x2 = x1 + xr, x3 = x2 + xr;
-        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        for (int b = 0; b < blocks; b++) {
-            long blk = b * 34L, xb = b * 128L;
-            FloatVector d0 = FloatVector.broadcast(F, WeightLanes.q8Scale(w, r0 + blk)), d1 = FloatVector.broadcast(F, WeightLanes.q8Scale(w, r1 + blk));
-            for (int j = 0; j < 32; j += B.length()) {
-                ByteVector q0 = ByteVector.fromMemorySegment(B, w, r0 + blk + 2 + j, ORDER), q1 = ByteVector.fromMemorySegment(B, w, r1 + blk + 2 + j, ORDER);
-                // the part index must be a constant for the conversion to compile to vector code
-                FloatVector w0 = ((FloatVector) q0.convertShape(B2F, F, 0)).mul(d0), w1 = ((FloatVector) q1.convertShape(B2F, F, 0)).mul(d1);
-                long k = xb + j * 4L;
-                FloatVector a = FloatVector.fromMemorySegment(F, x, x0 + k, ORDER);
-                c00 = w0.fma(a, c00); c01 = w1.fma(a, c01);
-                a = FloatVector.fromMemorySegment(F, x, x1 + k, ORDER);
-                c10 = w0.fma(a, c10); c11 = w1.fma(a, c11);
-                a = FloatVector.fromMemorySegment(F, x, x2 + k, ORDER);
-                c20 = w0.fma(a, c20); c21 = w1.fma(a, c21);
-                a = FloatVector.fromMemorySegment(F, x, x3 + k, ORDER);
-                c30 = w0.fma(a, c30); c31 = w1.fma(a, c31);
-                if (PARTS == 2) {
-                    w0 = ((FloatVector) q0.convertShape(B2F, F, 1)).mul(d0);
-                    w1 = ((FloatVector) q1.convertShape(B2F, F, 1)).mul(d1);
-                    k += 4L * L;
-                    a = FloatVector.fromMemorySegment(F, x, x0 + k, ORDER);
-                    c00 = w0.fma(a, c00); c01 = w1.fma(a, c01);
-                    a = FloatVector.fromMemorySegment(F, x, x1 + k, ORDER);
-                    c10 = w0.fma(a, c10); c11 = w1.fma(a, c11);
-                    a = FloatVector.fromMemorySegment(F, x, x2 + k, ORDER);
-                    c20 = w0.fma(a, c20); c21 = w1.fma(a, c21);
-                    a = FloatVector.fromMemorySegment(F, x, x3 + k, ORDER);
-                    c30 = w0.fma(a, c30); c31 = w1.fma(a, c31);
-                }
-            }
-        }
+        // (no arrays of vectors here: they would put every vector on the heap)
         long at = ((long) t * out + o) * 4, row = out * 4L;
-        y.set(F32, at, c00.reduceLanes(ADD));
-        y.set(F32, at + 4, c01.reduceLanes(ADD));
-        y.set(F32, at + row, c10.reduceLanes(ADD));
-        y.set(F32, at + row + 4, c11.reduceLanes(ADD));
-        y.set(F32, at + 2 * row, c20.reduceLanes(ADD));
-        y.set(F32, at + 2 * row + 4, c21.reduceLanes(ADD));
-        y.set(F32, at + 3 * row, c30.reduceLanes(ADD));
-        y.set(F32, at + 3 * row + 4, c31.reduceLanes(ADD));
+        put(y, at, two, a0.reduceLanes(ADD), b0.reduceLanes(ADD));
+        if (m > 1) put(y, at + row, two, a1.reduceLanes(ADD), b1.reduceLanes(ADD));
+        if (m > 2) put(y, at + 2 * row, two, a2.reduceLanes(ADD), b2.reduceLanes(ADD));
+        if (m > 3) put(y, at + 3 * row, two, a3.reduceLanes(ADD), b3.reduceLanes(ADD));
+        if (m > 4) put(y, at + 4 * row, two, a4.reduceLanes(ADD), b4.reduceLanes(ADD));
+        if (m > 5) put(y, at + 5 * row, two, a5.reduceLanes(ADD), b5.reduceLanes(ADD));
+        if (m > 6) put(y, at + 6 * row, two, a6.reduceLanes(ADD), b6.reduceLanes(ADD));
+        if (m > 7) put(y, at + 7 * row, two, a7.reduceLanes(ADD), b7.reduceLanes(ADD));
+    }
+
+    private static void put(MemorySegment y, long at, boolean two, float s0, float s1) {
+        y.set(F32, at, s0);
+        if (two) y.set(F32, at + 4, s1);
+    }
+
+    private static final ThreadLocal<int[][]> PAIRS = ThreadLocal.withInitial(() -> new int[][]{new int[0]});
+    private static final int HIGH_HALF = 0xffff0000;
+
+    /** y[t, o] for t < rows, o in [o0, o1), weights of any dtype; xa[t·ld + k] = x[t, k] with ld = {@link Matmul#padded}(D). */
+    static void multiply(float[] xa, int ld, int rows, DType type, MemorySegment w, int in, int out, int o0, int o1, MemorySegment y) {
+        float[][] s = SCRATCH.get();
+        int tiles = (rows + 3) / 4, sums = tiles * 16 * L;
+        if (s[0].length < GROUP * ld) s[0] = new float[GROUP * ld];
+        if (s[1].length < sums) s[1] = new float[sums];
+        float[] wp = s[0], acc = s[1];
+        int kv = in - in % L;
+        long rowBytes = type.bytes(in);
+        MemorySegment raw = RAW.get().ensure(GROUP * rowBytes);
+        for (int o = o0; o < o1; o += GROUP) {
+            int n = Math.min(GROUP, o1 - o);
+            // the group's rows are contiguous: one plain copy streams them from memory (converting straight from DRAM
+            // ran slower than the copy), then w[o..o+n, :] → wp[r·ld + k] from L1, rows past n zero
+            MemorySegment.copy(w, o * rowBytes, raw, 0, n * rowBytes);
+            for (int r = 0; r < GROUP; r++) {
+                if (r < n) Gemm.convertRow(type, raw, in, r, 0, in, wp, r * ld);
+                else java.util.Arrays.fill(wp, r * ld, r * ld + in, 0f);
+            }
+            java.util.Arrays.fill(acc, 0, sums, 0f);
+            for (int k0 = 0; k0 < kv; k0 += KB) {
+                int k1 = Math.min(kv, k0 + KB);
+                int t = 0;
+                for (; t + 4 <= rows; t += 4) tile4x4(xa, t, wp, ld, k0, k1, acc, t / 4 * 16 * L);
+                if (t < rows) tilePart(xa, t, rows - t, wp, ld, k0, k1, acc, t / 4 * 16 * L);
+            }
+            for (int t = 0; t < rows; t++) {
+                int a = (t / 4 * 16 + t % 4 * 4) * L, x0 = t * ld;
+                long at = ((long) t * out + o) * 4;
+                for (int j = 0; j < n; j++) {
+                    float sum = FloatVector.fromArray(F, acc, a + j * L).reduceLanes(ADD);
+                    for (int k = kv; k < in; k++) sum += xa[x0 + k] * wp[j * ld + k]; // columns past the last vector
+                    y.set(F32, at + j * 4L, sum);
+                }
+            }
+        }
+    }
+
+    /**
+     * 4 activation rows × 4 weight rows over columns [k0, k1): c[i][j] += Σ_k xa[t+i, k] · wp[j, k], c in acc from
+     * {@code a} (16 vectors, row-major i, j). Per vector of columns: 4 weight loads, 4 activation loads, 16 FMAs.
+     */
+    private static void tile4x4(float[] xa, int t, float[] wp, int ld, int k0, int k1, float[] acc, int a) {
+        int x0 = t * ld, x1 = x0 + ld, x2 = x1 + ld, x3 = x2 + ld, w1 = ld, w2 = 2 * ld, w3 = 3 * ld;
+        FloatVector c00 = FloatVector.fromArray(F, acc, a), c01 = FloatVector.fromArray(F, acc, a + L);
+        FloatVector c02 = FloatVector.fromArray(F, acc, a + 2 * L), c03 = FloatVector.fromArray(F, acc, a + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(F, acc, a + 4 * L), c11 = FloatVector.fromArray(F, acc, a + 5 * L);
+        FloatVector c12 = FloatVector.fromArray(F, acc, a + 6 * L), c13 = FloatVector.fromArray(F, acc, a + 7 * L);
+        FloatVector c20 = FloatVector.fromArray(F, acc, a + 8 * L), c21 = FloatVector.fromArray(F, acc, a + 9 * L);
+        FloatVector c22 = FloatVector.fromArray(F, acc, a + 10 * L), c23 = FloatVector.fromArray(F, acc, a + 11 * L);
+        FloatVector c30 = FloatVector.fromArray(F, acc, a + 12 * L), c31 = FloatVector.fromArray(F, acc, a + 13 * L);
+        FloatVector c32 = FloatVector.fromArray(F, acc, a + 14 * L), c33 = FloatVector.fromArray(F, acc, a + 15 * L);
+        for (int k = k0; k < k1; k += L) {
+            // x[t..t+3, k..k+L) · w[o..o+3, k..k+L)
+            FloatVector b0 = FloatVector.fromArray(F, wp, k), b1 = FloatVector.fromArray(F, wp, w1 + k);
+            FloatVector b2 = FloatVector.fromArray(F, wp, w2 + k), b3 = FloatVector.fromArray(F, wp, w3 + k);
+            FloatVector x = FloatVector.fromArray(F, xa, x0 + k);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02); c03 = x.fma(b3, c03);
+            x = FloatVector.fromArray(F, xa, x1 + k);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12); c13 = x.fma(b3, c13);
+            x = FloatVector.fromArray(F, xa, x2 + k);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22); c23 = x.fma(b3, c23);
+            x = FloatVector.fromArray(F, xa, x3 + k);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32); c33 = x.fma(b3, c33);
+        }
+        c00.intoArray(acc, a); c01.intoArray(acc, a + L); c02.intoArray(acc, a + 2 * L); c03.intoArray(acc, a + 3 * L);
+        c10.intoArray(acc, a + 4 * L); c11.intoArray(acc, a + 5 * L); c12.intoArray(acc, a + 6 * L); c13.intoArray(acc, a + 7 * L);
+        c20.intoArray(acc, a + 8 * L); c21.intoArray(acc, a + 9 * L); c22.intoArray(acc, a + 10 * L); c23.intoArray(acc, a + 11 * L);
+        c30.intoArray(acc, a + 12 * L); c31.intoArray(acc, a + 13 * L); c32.intoArray(acc, a + 14 * L); c33.intoArray(acc, a + 15 * L);
+    }
+
+    /** The last 1-3 activation rows × 4 weight rows, one row at a time, into the same accumulator layout. */
+    private static void tilePart(float[] xa, int t, int m, float[] wp, int ld, int k0, int k1, float[] acc, int a) {
+        int w1 = ld, w2 = 2 * ld, w3 = 3 * ld;
+        for (int i = 0; i < m; i++) {
+            int x0 = (t + i) * ld, ai = a + i * 4 * L;
+            FloatVector c0 = FloatVector.fromArray(F, acc, ai), c1 = FloatVector.fromArray(F, acc, ai + L);
+            FloatVector c2 = FloatVector.fromArray(F, acc, ai + 2 * L), c3 = FloatVector.fromArray(F, acc, ai + 3 * L);
+            for (int k = k0; k < k1; k += L) {
+                FloatVector x = FloatVector.fromArray(F, xa, x0 + k);
+                c0 = x.fma(FloatVector.fromArray(F, wp, k), c0);
+                c1 = x.fma(FloatVector.fromArray(F, wp, w1 + k), c1);
+                c2 = x.fma(FloatVector.fromArray(F, wp, w2 + k), c2);
+                c3 = x.fma(FloatVector.fromArray(F, wp, w3 + k), c3);
+            }
+            c0.intoArray(acc, ai); c1.intoArray(acc, ai + L); c2.intoArray(acc, ai + 2 * L); c3.intoArray(acc, ai + 3 * L);
+        }
     }
 }

@@ -35,7 +35,7 @@ import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_S2I;
  * <p>Each weight element is converted once per call and then used by all T tokens, so conversion is cheap
  * next to the T/L FMAs it feeds: this path is for T well above {@link Matmul#SMALL_ROWS}.
  *
- * <p>Usage: {@code Gemm.packActivations(xa, T, D, Gemm.gatherIndex(D, idx), xt, tile); Gemm.multiply(xt, T, w.dtype(), w.data(), O, D, j0, j1, y, scratch);}
+ * <p>Usage: {@code Gemm.packActivations(xa, ld, T, D, Gemm.gatherIndex(ld, idx), xt, tile); Gemm.multiply(xt, T, w.dtype(), w.data(), O, D, j0, j1, y, scratch);}
  * (from {@link Matmul}, which splits the weight tiles [0, tiles(O)) across threads)
  */
 final class Gemm {
@@ -88,12 +88,13 @@ final class Gemm {
 
     /**
      * Token tile {@code tile} of x[T, D] into xt[tile][D][NR]: xt[(tile·D + k)·NR + i] = x[tile·NR + i, k], zero for
-     * tokens past T. xa is x copied to the heap ({@code xa[t·D + k]}) so that each column of the tile is two vector
-     * gathers; {@code index} is from {@link #gatherIndex}. Tiles are independent, so callers may pack them in parallel.
+     * tokens past T. xa is x copied to the heap with row stride ld ({@code xa[t·ld + k]}) so that each column of the
+     * tile is two vector gathers; {@code index} is from {@link #gatherIndex}. Tiles are independent, so callers may
+     * pack them in parallel.
      */
-    static void packActivations(float[] xa, int rows, int in, int[] index, float[] xt, int tile) {
+    static void packActivations(float[] xa, int ld, int rows, int in, int[] index, float[] xt, int tile) {
         int t0 = tile * NR, n = Math.min(NR, rows - t0);
-        int base = tile * in * NR, from = t0 * in;
+        int base = tile * in * NR, from = t0 * ld;
         if (n == NR) {
             for (int k = 0; k < in; k++) {
                 // x[t0..t0+2L, k] → xt[tile, k, 0..2L)
@@ -102,15 +103,15 @@ final class Gemm {
             }
         } else { // the last, partial tile: plain loops, padding tokens zero
             for (int k = 0; k < in; k++) {
-                for (int i = 0; i < NR; i++) xt[base + k * NR + i] = i < n ? xa[from + i * in + k] : 0f;
+                for (int i = 0; i < NR; i++) xt[base + k * NR + i] = i < n ? xa[from + i * ld + k] : 0f;
             }
         }
     }
 
-    /** The gather offsets of one token tile: index[i] = i·D for i < NR. */
-    static int[] gatherIndex(int in, int[] reuse) {
+    /** The gather offsets of one token tile: index[i] = i·ld for i < NR. */
+    static int[] gatherIndex(int ld, int[] reuse) {
         int[] index = reuse.length == NR ? reuse : new int[NR];
-        for (int i = 0; i < NR; i++) index[i] = i * in;
+        for (int i = 0; i < NR; i++) index[i] = i * ld;
         return index;
     }
 
@@ -254,46 +255,57 @@ final class Gemm {
         }
     }
 
-    /** Weight row o, columns [k0, k1), as f32 into dst[at + k]. Q8_0: k0, k1 multiples of 32. */
+    /**
+     * Weight row o, columns [k0, k1), as f32 into dst[at + k]. Q8_0: k0, k1 multiples of 32. One small method per
+     * type: with all four loops in one method the JIT compiled it as a whole and, past its size limits, left the
+     * vector operations as plain objects (measured: conversion took longer than the arithmetic it fed).
+     */
     static void convertRow(DType type, MemorySegment w, int in, int o, int k0, int k1, float[] dst, int at) {
-        int kv = k0 + (k1 - k0) / L * L;
         switch (type) {
-            case F32 -> {
-                long r = (long) o * in * 4;
-                for (int k = k0; k < kv; k += L) FloatVector.fromMemorySegment(F, w, r + k * 4L, ORDER).intoArray(dst, at + k);
-                for (int k = kv; k < k1; k++) dst[at + k] = w.get(F32, r + k * 4L);
-            }
-            case BF16 -> {
-                long r = (long) o * in * 2;
-                for (int k = k0; k < kv; k += L) {
-                    ((IntVector) ShortVector.fromMemorySegment(S, w, r + k * 2L, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0))
-                            .lanewise(LSHL, 16).reinterpretAsFloats().intoArray(dst, at + k);
-                }
-                for (int k = kv; k < k1; k++) dst[at + k] = Float.intBitsToFloat((w.get(I16, r + k * 2L) & 0xffff) << 16);
-            }
-            case F16 -> {
-                long r = (long) o * in * 2;
-                for (int k = k0; k < kv; k += L) { // WeightLanes.f16 spelled out so it is inlined
-                    IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, r + k * 2L, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0);
-                    IntVector magnitude = h.and(0x7fff).lanewise(LSHL, 13);
-                    IntVector finite = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-                    IntVector bits = finite.blend(magnitude.or(0x7f800000), h.and(0x7c00).compare(EQ, 0x7c00));
-                    bits.or(h.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats().intoArray(dst, at + k);
-                }
-                for (int k = kv; k < k1; k++) dst[at + k] = Float.float16ToFloat(w.get(I16, r + k * 2L));
-            }
-            case Q8_0 -> {
-                long r = (long) o * (in / 32) * 34;
-                for (int b = k0 / 32; b < k1 / 32; b++) {
-                    long blk = r + b * 34L;
-                    FloatVector d = FloatVector.broadcast(F, WeightLanes.q8Scale(w, blk));
-                    for (int j = 0; j < 32; j += B.length()) {
-                        ByteVector q = ByteVector.fromMemorySegment(B, w, blk + 2 + j, ORDER);
-                        // the part index must be a constant for the conversion to compile to vector code
-                        ((FloatVector) q.convertShape(B2F, F, 0)).mul(d).intoArray(dst, at + b * 32 + j);
-                        if (PARTS == 2) ((FloatVector) q.convertShape(B2F, F, 1)).mul(d).intoArray(dst, at + b * 32 + j + L);
-                    }
-                }
+            case F32 -> f32Row(w, (long) o * in * 4, k0, k1, dst, at);
+            case BF16 -> bf16Row(w, (long) o * in * 2, k0, k1, dst, at);
+            case F16 -> f16Row(w, (long) o * in * 2, k0, k1, dst, at);
+            case Q8_0 -> q8Row(w, (long) o * (in / 32) * 34, k0, k1, dst, at);
+        }
+    }
+
+    private static void f32Row(MemorySegment w, long r, int k0, int k1, float[] dst, int at) {
+        MemorySegment.copy(w, F32, r + k0 * 4L, dst, at + k0, k1 - k0);
+    }
+
+    /** bf16 is the top half of an f32: widen and shift. */
+    private static void bf16Row(MemorySegment w, long r, int k0, int k1, float[] dst, int at) {
+        int kv = k0 + (k1 - k0) / L * L;
+        for (int k = k0; k < kv; k += L) {
+            ((IntVector) ShortVector.fromMemorySegment(S, w, r + k * 2L, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats().intoArray(dst, at + k);
+        }
+        for (int k = kv; k < k1; k++) dst[at + k] = Float.intBitsToFloat((w.get(I16, r + k * 2L) & 0xffff) << 16);
+    }
+
+    /** {@link WeightLanes#f16} spelled out so that it is inlined. */
+    private static void f16Row(MemorySegment w, long r, int k0, int k1, float[] dst, int at) {
+        int kv = k0 + (k1 - k0) / L * L;
+        for (int k = k0; k < kv; k += L) {
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, r + k * 2L, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0);
+            IntVector magnitude = h.and(0x7fff).lanewise(LSHL, 13);
+            IntVector finite = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+            IntVector bits = finite.blend(magnitude.or(0x7f800000), h.and(0x7c00).compare(EQ, 0x7c00));
+            bits.or(h.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats().intoArray(dst, at + k);
+        }
+        for (int k = kv; k < k1; k++) dst[at + k] = Float.float16ToFloat(w.get(I16, r + k * 2L));
+    }
+
+    /** Per block of 32: the int8 values times the block's f16 scale (exact in f32). */
+    private static void q8Row(MemorySegment w, long r, int k0, int k1, float[] dst, int at) {
+        for (int b = k0 / 32; b < k1 / 32; b++) {
+            long blk = r + b * 34L;
+            FloatVector d = FloatVector.broadcast(F, WeightLanes.q8Scale(w, blk));
+            for (int j = 0; j < 32; j += B.length()) {
+                ByteVector q = ByteVector.fromMemorySegment(B, w, blk + 2 + j, ORDER);
+                // the part index must be a constant for the conversion to compile to vector code
+                ((FloatVector) q.convertShape(B2F, F, 0)).mul(d).intoArray(dst, at + b * 32 + j);
+                if (PARTS == 2) ((FloatVector) q.convertShape(B2F, F, 1)).mul(d).intoArray(dst, at + b * 32 + j + L);
             }
         }
     }

@@ -71,25 +71,43 @@ final class MatVec {
         }
     }
 
-    // ---- BF16: w row o at byte o·D·2; x paired by BatchMatVec.pairActivations ----
+    // ---- BF16: w row o at byte o·D·2; x paired by pairActivations ----
 
     private static final int HIGH_HALF = 0xffff0000;
+
+    /** Columns of a row covered by the paired vector loops of {@link #bf16}: D rounded down to a multiple of 2L. */
+    static int pairedColumns(int in) {
+        return in - in % (2 * L);
+    }
+
+    /**
+     * x[T, D] → xp[T, D]: per 2L-column block of a row, its L even columns then its L odd columns. Columns past
+     * {@link #pairedColumns} are copied as they are (the kernels finish them in scalar code).
+     */
+    static void pairActivations(MemorySegment x, int rows, int in, MemorySegment xp) {
+        int kp = pairedColumns(in);
+        for (int t = 0; t < rows; t++) {
+            long row = (long) t * in * 4;
+            for (int k = 0; k < kp; k += 2 * L) {
+                for (int i = 0; i < L; i++) {
+                    xp.set(F32, row + (k + i) * 4L, x.get(F32, row + (k + 2L * i) * 4));
+                    xp.set(F32, row + (k + L + i) * 4L, x.get(F32, row + (k + 2L * i + 1) * 4));
+                }
+            }
+            if (kp < in) MemorySegment.copy(x, row + kp * 4L, xp, row + kp * 4L, (in - kp) * 4L);
+        }
+    }
 
     /**
      * BF16 rows, eight at a time. One 512-bit int load holds 2L bf16 values; within int lane i the low half is
      * element 2i and the high half element 2i+1, so {@code v << 16} is the even elements as f32 and
-     * {@code v & 0xffff0000} the odd ones: two ALU ops per 2L weights instead of a widening conversion. xp is x
-     * with each 2L-block split into its even then its odd elements, so one pair of x loads serves eight rows.
-     * Eight rows rather than four: fewer x loads and loop instructions per weight byte, which is what bounds how
-     * far ahead of the data this loop runs (measured 18.5 → 20.7 GB/s on two threads from DRAM).
-     * Rows past the last group of eight go to {@link BatchMatVec#bf16}.
+     * {@code v & 0xffff0000} the odd ones: two ALU ops per 2L weights instead of a widening conversion. xp is x from
+     * {@link #pairActivations}, so one pair of x loads serves eight rows. Eight rows rather than four: fewer x
+     * loads and loop instructions per weight byte, which is what bounds how far ahead of the data this loop runs
+     * (measured 18.5 → 20.7 GB/s on two threads from DRAM).
      */
     static void bf16(MemorySegment xp, MemorySegment w, int in, int o0, int o1, MemorySegment y) {
-        int kp = BatchMatVec.pairedColumns(in), step = 2 * L;
-        if (kp != in) { // odd widths: the tail columns run in BatchMatVec's scalar tail
-            BatchMatVec.bf16(xp, 1, w, in, o1, o0, o1, y); // one row: the "out" argument only offsets later rows
-            return;
-        }
+        int kp = pairedColumns(in), step = 2 * L;
         long rowBytes = (long) in * 2;
         int o = o0;
         for (; o + 8 <= o1; o += 8) {
@@ -117,10 +135,32 @@ final class MatVec {
                 a6 = v6.and(HIGH_HALF).reinterpretAsFloats().fma(xo, v6.lanewise(LSHL, 16).reinterpretAsFloats().fma(xe, a6));
                 a7 = v7.and(HIGH_HALF).reinterpretAsFloats().fma(xo, v7.lanewise(LSHL, 16).reinterpretAsFloats().fma(xe, a7));
             }
-            store4(y, o, a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD), a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD));
-            store4(y, o + 4, a4.reduceLanes(VectorOperators.ADD), a5.reduceLanes(VectorOperators.ADD), a6.reduceLanes(VectorOperators.ADD), a7.reduceLanes(VectorOperators.ADD));
+            y.set(F32, o * 4L, a0.reduceLanes(VectorOperators.ADD) + bf16Tail(xp, w, r0, kp, in));
+            y.set(F32, o * 4L + 4, a1.reduceLanes(VectorOperators.ADD) + bf16Tail(xp, w, r1, kp, in));
+            y.set(F32, o * 4L + 8, a2.reduceLanes(VectorOperators.ADD) + bf16Tail(xp, w, r2, kp, in));
+            y.set(F32, o * 4L + 12, a3.reduceLanes(VectorOperators.ADD) + bf16Tail(xp, w, r3, kp, in));
+            y.set(F32, o * 4L + 16, a4.reduceLanes(VectorOperators.ADD) + bf16Tail(xp, w, r4, kp, in));
+            y.set(F32, o * 4L + 20, a5.reduceLanes(VectorOperators.ADD) + bf16Tail(xp, w, r5, kp, in));
+            y.set(F32, o * 4L + 24, a6.reduceLanes(VectorOperators.ADD) + bf16Tail(xp, w, r6, kp, in));
+            y.set(F32, o * 4L + 28, a7.reduceLanes(VectorOperators.ADD) + bf16Tail(xp, w, r7, kp, in));
         }
-        if (o < o1) BatchMatVec.bf16(xp, 1, w, in, o1, o, o1, y);
+        for (; o < o1; o++) { // the last rows of the range, one at a time
+            long r = o * rowBytes;
+            FloatVector a = FloatVector.zero(F);
+            for (int k = 0; k < kp; k += step) {
+                IntVector v = IntVector.fromMemorySegment(I, w, r + k * 2L, ByteOrder.LITTLE_ENDIAN);
+                a = v.and(HIGH_HALF).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F, xp, k * 4L + 4L * L, ORDER),
+                        v.lanewise(LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F, xp, k * 4L, ORDER), a));
+            }
+            y.set(F32, o * 4L, a.reduceLanes(VectorOperators.ADD) + bf16Tail(xp, w, r, kp, in));
+        }
+    }
+
+    /** Σ over the unpaired tail columns [kp, D) of one row at byte offset r (zero for the usual widths). */
+    private static float bf16Tail(MemorySegment xp, MemorySegment w, long r, int kp, int in) {
+        float s = 0;
+        for (int k = kp; k < in; k++) s += xp.get(F32, k * 4L) * Float.intBitsToFloat((w.get(I16, r + k * 2L) & 0xffff) << 16);
+        return s;
     }
 
     // ---- F16: w row o at byte o·D·2 ----
@@ -151,20 +191,38 @@ final class MatVec {
 
     // ---- Q8_0: w row o is D/32 blocks of 34 bytes (f16 scale d, 32 int8 q); value = d·q ----
 
+
+    /** A per-thread native buffer for a few weight rows. */
+    static final class RowBuffer {
+        private MemorySegment segment = MemorySegment.NULL;
+
+        MemorySegment ensure(long bytes) {
+            if (segment.byteSize() < bytes) segment = java.lang.foreign.Arena.ofAuto().allocate(bytes, 64);
+            return segment;
+        }
+    }
+
+    private static final ThreadLocal<RowBuffer> Q8_GROUP = ThreadLocal.withInitial(RowBuffer::new);
+
     static void q8(MemorySegment x, MemorySegment w, int in, int o0, int o1, MemorySegment y) {
         int blocks = in / 32;
         long rowBytes = (long) blocks * 34;
         int o = o0;
+        // each group of four rows is copied first (one lean streaming copy) and computed from L1: reading the
+        // weights inside this conversion-heavy loop kept too few cache misses in flight (copy first: +18 %)
+        MemorySegment src = Q8_GROUP.get().ensure(4 * rowBytes);
         for (; o + 4 <= o1; o += 4) {
-            long r0 = o * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
+            long r0 = 0;
+            MemorySegment.copy(w, o * rowBytes, src, 0, 4 * rowBytes);
+            long r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
             FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
             for (int b = 0; b < blocks; b++) {
                 long blk = b * 34L, xb = b * 128L;
                 // Σ x·q within the block per row, then scaled once: a += d · Σ x·q
                 FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
                 for (int j = 0; j < 32; j += B.length()) {
-                    ByteVector q0 = ByteVector.fromMemorySegment(B, w, r0 + blk + 2 + j, ORDER), q1 = ByteVector.fromMemorySegment(B, w, r1 + blk + 2 + j, ORDER);
-                    ByteVector q2 = ByteVector.fromMemorySegment(B, w, r2 + blk + 2 + j, ORDER), q3 = ByteVector.fromMemorySegment(B, w, r3 + blk + 2 + j, ORDER);
+                    ByteVector q0 = ByteVector.fromMemorySegment(B, src, r0 + blk + 2 + j, ORDER), q1 = ByteVector.fromMemorySegment(B, src, r1 + blk + 2 + j, ORDER);
+                    ByteVector q2 = ByteVector.fromMemorySegment(B, src, r2 + blk + 2 + j, ORDER), q3 = ByteVector.fromMemorySegment(B, src, r3 + blk + 2 + j, ORDER);
                     // the part index must be a constant for the conversion to compile to vector code
                     FloatVector xv = FloatVector.fromMemorySegment(F, x, xb + j * 4L, ORDER);
                     s0 = ((FloatVector) q0.convertShape(B2F, F, 0)).fma(xv, s0);
@@ -179,10 +237,10 @@ final class MatVec {
                         s3 = ((FloatVector) q3.convertShape(B2F, F, 1)).fma(xv, s3);
                     }
                 }
-                a0 = s0.fma(FloatVector.broadcast(F, WeightLanes.q8Scale(w, r0 + blk)), a0);
-                a1 = s1.fma(FloatVector.broadcast(F, WeightLanes.q8Scale(w, r1 + blk)), a1);
-                a2 = s2.fma(FloatVector.broadcast(F, WeightLanes.q8Scale(w, r2 + blk)), a2);
-                a3 = s3.fma(FloatVector.broadcast(F, WeightLanes.q8Scale(w, r3 + blk)), a3);
+                a0 = s0.fma(FloatVector.broadcast(F, WeightLanes.q8Scale(src, r0 + blk)), a0);
+                a1 = s1.fma(FloatVector.broadcast(F, WeightLanes.q8Scale(src, r1 + blk)), a1);
+                a2 = s2.fma(FloatVector.broadcast(F, WeightLanes.q8Scale(src, r2 + blk)), a2);
+                a3 = s3.fma(FloatVector.broadcast(F, WeightLanes.q8Scale(src, r3 + blk)), a3);
             }
             store4(y, o, a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD),
                     a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD));

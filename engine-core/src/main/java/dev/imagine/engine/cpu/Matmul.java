@@ -8,8 +8,9 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Matrix multiplication against weight tensors: {@code x[T,D] · w[O,D]ᵀ → y[T,O]}, x and y f32, w in any
- * {@link DType}. Up to {@link #SMALL_ROWS} rows (decoding, batched decoding) run the bandwidth-bound kernels of
- * {@link MatVec} and {@link BatchMatVec}, which convert weights in registers and read each weight once per call;
+ * {@link DType}. One row (decoding) runs the bandwidth-bound kernels of {@link MatVec}, which convert weights in
+ * registers; up to {@link #SMALL_ROWS} rows (batched decoding) run {@link BatchMatVec}; both read each weight once
+ * per call;
  * more rows (prefill) run the register-tiled {@link Gemm}. Several weights that share one input (q/k/v, gate/up)
  * can go in one call: the input is prepared once and all their rows are split across the {@link WorkerPool} in
  * one parallel loop, so a decode step pays one hand-off per input instead of one per matrix. Nothing is
@@ -31,6 +32,14 @@ public final class Matmul {
     static final int SMALL_ROWS = 16;
     /** Output rows per unit of work on the small-row path (the decode kernels walk 8 weight rows at a time). */
     private static final int GROUP = 8;
+
+    /**
+     * The row stride of activations and converted weights on the heap: D plus one cache line, so that rows of a
+     * power-of-two width do not all map to the same L1 sets (at D = 1024 the 4-row tiles ran at half speed).
+     */
+    static int padded(int in) {
+        return in + 16;
+    }
 
     private static final ThreadLocal<Job> JOBS = ThreadLocal.withInitial(Job::new);
     private static final ThreadLocal<float[][]> GEMM_SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0]});
@@ -89,21 +98,30 @@ public final class Matmul {
         Job job = JOBS.get();
         job.start(ws, ys, rows, in, rows <= SMALL_ROWS);
         try {
-            if (job.small) {
-                // decode and batched decode: x copied (BF16: paired) once into native scratch the workers can read
-                job.xs.ensure((long) rows * in * 4);
-                if (job.anyBf16) BatchMatVec.pairActivations(x, rows, in, job.xs.segment);
+            if (rows == 1) {
+                // decode: x copied (BF16: paired) once into native scratch the workers can read
+                job.xs.ensure((long) in * 4);
+                if (job.anyBf16) MatVec.pairActivations(x, 1, in, job.xs.segment);
                 if (job.anyOther) {
-                    job.xPlain.ensure((long) rows * in * 4);
-                    MemorySegment.copy(x, 0, job.xPlain.segment, 0, (long) rows * in * 4);
+                    job.xPlain.ensure((long) in * 4);
+                    MemorySegment.copy(x, 0, job.xPlain.segment, 0, (long) in * 4);
                 }
             } else {
+                // rows one cache line apart more than D floats: rows D = 1024 floats (4 KiB) apart share L1 sets
+                job.ld = padded(in);
+                int floats = Math.multiplyExact(rows, job.ld);
+                if (job.xa.length < floats) job.xa = new float[Math.max(floats, job.xa.length / 2 * 3)];
+                for (int t = 0; t < rows; t++) MemorySegment.copy(x, java.lang.foreign.ValueLayout.JAVA_FLOAT, (long) t * in * 4, job.xa, t * job.ld, in);
+                if (job.small && job.anyBf16 && BatchMatVec.paired(DType.BF16, in)) {
+                    if (job.xp.length < floats) job.xp = new float[job.xa.length];
+                    BatchMatVec.pairActivations(job.xa, job.ld, rows, in, job.xp);
+                }
+            }
+            if (!job.small) {
                 // prefill: x repacked into token tiles, tiles in parallel
-                long floats = Gemm.packedFloats(rows, in);
-                if (job.xt.length < floats) job.xt = new float[Math.toIntExact(Math.max(floats, job.xt.length * 3L / 2))];
-                if (job.xa.length < rows * in) job.xa = new float[Math.max(rows * in, job.xa.length * 3 / 2)];
-                MemorySegment.copy(x, java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, job.xa, 0, rows * in);
-                job.index = Gemm.gatherIndex(in, job.index);
+                long packed = Gemm.packedFloats(rows, in);
+                if (job.xt.length < packed) job.xt = new float[Math.toIntExact(Math.max(packed, job.xt.length / 2 * 3L))];
+                job.index = Gemm.gatherIndex(job.ld, job.index);
                 int tiles = Gemm.tokenTiles(rows);
                 if (threads == 1) for (int t = 0; t < tiles; t++) job.packChunk.run(t);
                 else pool.forEach(tiles, job.packChunk);
@@ -163,17 +181,17 @@ public final class Matmul {
         final MemorySegment[] singleOut = new MemorySegment[1];
         Tensor[] ws;
         MemorySegment[] ys;
-        int rows, in, chunks, unitsPerChunk;
+        int rows, in, ld, chunks, unitsPerChunk;
         boolean small, anyBf16, anyOther;
         /** Chunk c covers units [chunkStart[c], chunkStart[c] + unitsPerChunk) of weight chunkWeight[c] (clipped). */
         int[] chunkWeight = new int[16], chunkStart = new int[16];
         final Scratch xs = new Scratch(), xPlain = new Scratch();
-        /** Gemm: x on the heap, its gather offsets, and x packed into token tiles. */
-        float[] xa = new float[0], xt = new float[0];
+        /** Several rows: x on the heap; Gemm: its gather offsets, and x packed into token tiles. */
+        float[] xa = new float[0], xp = new float[0], xt = new float[0];
         int[] index = new int[0];
         // bound once so that handing a chunk method to the pool allocates nothing per call
         final WorkerPool.Chunk chunk = this::runChunk;
-        final WorkerPool.Chunk packChunk = t -> Gemm.packActivations(xa, rows, in, index, xt, t);
+        final WorkerPool.Chunk packChunk = t -> Gemm.packActivations(xa, ld, rows, in, index, xt, t);
 
         void start(Tensor[] ws, MemorySegment[] ys, int rows, int in, boolean small) {
             this.ws = ws;
@@ -225,25 +243,16 @@ public final class Matmul {
             int out = t.dim(0), u0 = chunkStart[c], u1 = Math.min(units(t), u0 + unitsPerChunk);
             if (small) {
                 int o0 = u0 * GROUP, o1 = Math.min(out, u1 * GROUP);
+                if (rows > 1) {
+                    if (BatchMatVec.paired(t.dtype(), in)) BatchMatVec.bf16(xp, ld, rows, w, in, out, o0, o1, y);
+                    else BatchMatVec.multiply(xa, ld, rows, t.dtype(), w, in, out, o0, o1, y);
+                    return;
+                }
                 switch (t.dtype()) {
-                    case BF16 -> {
-                        if (rows == 1) MatVec.bf16(xs.segment, w, in, o0, o1, y);
-                        else BatchMatVec.bf16(xs.segment, rows, w, in, out, o0, o1, y);
-                    }
-                    case F32 -> {
-                        if (rows == 1) MatVec.f32(xPlain.segment, w, in, o0, o1, y);
-                        else BatchMatVec.f32(xPlain.segment, rows, w, in, out, o0, o1, y);
-                    }
-                    case Q8_0 -> {
-                        if (rows == 1) MatVec.q8(xPlain.segment, w, in, o0, o1, y);
-                        else BatchMatVec.q8(xPlain.segment, rows, w, in, out, o0, o1, y);
-                    }
-                    case F16 -> {
-                        for (int r = 0; r < rows; r++) {
-                            MatVec.f16(xPlain.segment.asSlice((long) r * in * 4, (long) in * 4), w, in, o0, o1,
-                                    y.asSlice((long) r * out * 4, (long) out * 4));
-                        }
-                    }
+                    case BF16 -> MatVec.bf16(xs.segment, w, in, o0, o1, y);
+                    case F32 -> MatVec.f32(xPlain.segment, w, in, o0, o1, y);
+                    case Q8_0 -> MatVec.q8(xPlain.segment, w, in, o0, o1, y);
+                    case F16 -> MatVec.f16(xPlain.segment, w, in, o0, o1, y);
                 }
             } else {
                 float[][] holder = GEMM_SCRATCH.get();
