@@ -28,10 +28,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code x[T,D] · w[O,D]ᵀ → y[T,O]} through {@link Matmul} on the common worker pool, for the Qwen3-0.6B and
- * Qwen3-8B MLP shapes (shape = O×D), every weight type, decode (T=1) and prefill (T=128). Besides time per
- * call, JMH prints two rates per second as secondary results: {@code gigabytes} (weight bytes streamed; the
- * bound for T=1) and {@code gigaflops} (2·T·O·D; the bound for T=128).
- * Run: {@code java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar Matmul}
+ * Qwen3-8B MLP shapes (shape = O×D), every weight type, decode (T=1), batched decode (T=8) and prefill (T=128).
+ * Besides time per call, JMH prints two rates per second as secondary results: {@code gigabytes} (weight bytes
+ * streamed; the bound for T=1) and {@code gigaflops} (2·T·O·D; the bound for T=128).
+ *
+ * <p>Each call uses the next of several copies of the weights, {@link #streamBytes} in all (1 GiB), so that every
+ * call streams its weights from DRAM as a decode step does: a single matrix of these sizes stays in this
+ * machine's 300 MB L3 between calls and would measure the cache instead.
+ * Run: {@code java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar Matmul}, or
+ * {@link KernelReport} for the table against the ceilings.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -44,11 +49,16 @@ public class MatmulBenchmark {
     public String shape;
     @Param({"BF16", "Q8_0", "F16", "F32"})
     public String dtype;
-    @Param({"1", "128"})
+    @Param({"1", "8", "128"})
     public int rows;
+    /** Bytes of weight copies to cycle through (at least one copy). */
+    @Param({"1073741824"})
+    public long streamBytes;
 
     private Arena arena;
     Tensor w;
+    private Tensor[] copies;
+    private int next;
     MemorySegment x, y;
 
     /** Per-thread rates JMH reports alongside the ops/s. */
@@ -65,6 +75,14 @@ public class MatmulBenchmark {
         String[] od = shape.split("x");
         int out = Integer.parseInt(od[0]), in = Integer.parseInt(od[1]);
         w = randomWeights(arena, DType.valueOf(dtype), out, in, 42);
+        int n = (int) Math.max(1, Math.min(64, (streamBytes + w.data().byteSize() - 1) / w.data().byteSize()));
+        copies = new Tensor[n];
+        copies[0] = w;
+        for (int i = 1; i < n; i++) {
+            MemorySegment c = arena.allocate(w.data().byteSize(), 64);
+            c.copyFrom(w.data());
+            copies[i] = new Tensor("w" + i, w.dtype(), w.shape(), c);
+        }
         x = arena.allocate((long) rows * in * 4, 64);
         SplittableRandom rnd = new SplittableRandom(7);
         for (long i = 0; i < (long) rows * in; i++) x.set(ValueLayout.JAVA_FLOAT_UNALIGNED, i * 4, (float) rnd.nextDouble(-1, 1));
@@ -78,6 +96,8 @@ public class MatmulBenchmark {
 
     @Benchmark
     public MemorySegment matmul(Rates rates) {
+        Tensor w = copies[next];
+        next = next + 1 == copies.length ? 0 : next + 1;
         Matmul.matmul(WorkerPool.common(), x, rows, w, y);
         rates.gigabytes += w.data().byteSize() / 1e9;
         rates.gigaflops += 2.0 * rows * w.elements() / 1e9;

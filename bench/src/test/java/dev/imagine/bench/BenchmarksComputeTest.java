@@ -23,6 +23,7 @@ class BenchmarksComputeTest {
                 b.shape = "40x96";
                 b.dtype = dtype;
                 b.rows = rows;
+                b.streamBytes = 0; // one copy of the weights
                 b.setUp();
                 try {
                     MatmulBenchmark.Rates rates = new MatmulBenchmark.Rates();

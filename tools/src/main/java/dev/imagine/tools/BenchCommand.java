@@ -36,6 +36,9 @@ final class BenchCommand implements Runnable {
     @Option(names = "--bandwidth-mib", defaultValue = "1024", description = "Size of the buffer streamed to measure memory bandwidth, in MiB; keep it far above the L3 cache (default: ${DEFAULT-VALUE}).")
     long bandwidthMib;
 
+    @Option(names = "--repeat", defaultValue = "3", description = "Runs of each measurement; rates are medians (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
@@ -44,7 +47,7 @@ final class BenchCommand implements Runnable {
         SpeedBenchmark.Options options;
         try {
             options = new SpeedBenchmark.Options(promptTokens, genTokens, batches.stream().mapToInt(Integer::intValue).toArray(),
-                    threads == null ? Runtime.getRuntime().availableProcessors() : threads, seed, bandwidthMib << 20);
+                    threads == null ? Runtime.getRuntime().availableProcessors() : threads, seed, bandwidthMib << 20, repeats);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
@@ -74,6 +77,11 @@ final class BenchCommand implements Runnable {
         o.put("prefill_gflops", r.prefillGflops());
         o.put("prefill_fma_fraction", r.prefillFmaFraction());
         o.put("cpu_share", r.cpuShare());
+        ObjectNode runs = o.putObject("runs");
+        for (Map.Entry<String, double[]> e : r.runs().entrySet()) {
+            com.fasterxml.jackson.databind.node.ArrayNode a = runs.putArray(e.getKey().replace(' ', '_'));
+            for (double v : e.getValue()) a.add(v);
+        }
         return o.toString();
     }
 
@@ -90,6 +98,13 @@ final class BenchCommand implements Runnable {
             System.out.printf(Locale.ROOT, "decode, batch %-3d%.2f tokens/s aggregate (%.2fx batch 1)%n", e.getKey(), e.getValue(), e.getValue() / single);
         }
         System.out.printf(Locale.ROOT, "rss              %.2f GB%n", r.rssBytes() / 1e9);
+        StringBuilder spread = new StringBuilder();
+        for (Map.Entry<String, double[]> e : r.runs().entrySet()) {
+            double[] v = e.getValue().clone();
+            java.util.Arrays.sort(v);
+            spread.append(String.format(Locale.ROOT, "%s%s %.1f-%.1f", spread.isEmpty() ? "" : ", ", e.getKey(), v[0], v[v.length - 1]));
+        }
+        System.out.printf(Locale.ROOT, "runs (min-max)   %s (rates above are medians of %d runs)%n", spread, r.runs().get("decode").length);
         System.out.printf(Locale.ROOT, "cpu share        %.0f%% of %d threads while generating (below 100%%: other processes took cores)%n",
                 100 * r.cpuShare(), r.threads());
     }

@@ -22,7 +22,7 @@ class BenchCommandTest {
         Path model = dir.resolve("tiny");
         assertEquals(0, run("model", "random", "--shape", "tiny", "--dtype", "bf16", "--out", model.toString()).exit());
         CliTest.Run b = run("bench", "--model", model.toString(), "--prompt-tokens", "8", "--gen-tokens", "4",
-                "--batch", "1,3", "--threads", "2", "--bandwidth-mib", "16", "--json");
+                "--batch", "1,3", "--threads", "2", "--bandwidth-mib", "16", "--repeat", "2", "--json");
         assertEquals(0, b.exit(), b.err());
         JsonNode j = new ObjectMapper().readTree(b.out());
         for (String f : new String[]{"load_seconds", "prefill_tokens_per_s", "decode_tokens_per_s", "memory_bandwidth_gb_per_s",
@@ -36,6 +36,10 @@ class BenchCommandTest {
                 / (j.get("memory_bandwidth_gb_per_s").asDouble() * 1e9);
         assertEquals(roofline, j.get("roofline_fraction").asDouble(), 1e-9 * roofline);
         assertEquals("BF16", j.get("weight_type").asText());
+        // every run is kept, and the reported rate is their median (of two: the mean)
+        for (String k : new String[]{"prefill", "decode", "batch_3"}) assertEquals(2, j.get("runs").get(k).size(), k);
+        JsonNode d = j.get("runs").get("decode");
+        assertEquals((d.get(0).asDouble() + d.get(1).asDouble()) / 2, j.get("decode_tokens_per_s").asDouble(), 1e-9);
     }
 
     @Test
@@ -43,7 +47,7 @@ class BenchCommandTest {
         Path model = dir.resolve("tiny");
         assertEquals(0, run("model", "random", "--shape", "tiny", "--dtype", "q8_0", "--out", model.toString()).exit());
         CliTest.Run t = run("bench", "--model", model.resolve("model.gguf").toString(), "--prompt-tokens", "4", "--gen-tokens", "2",
-                "--batch", "2", "--threads", "1", "--bandwidth-mib", "8");
+                "--batch", "2", "--threads", "1", "--bandwidth-mib", "8", "--repeat", "1");
         assertEquals(0, t.exit(), t.err());
         assertTrue(t.out().contains("decode, batch 1") && t.out().contains("decode, batch 2"), t.out());
         CliTest.Run bad = run("bench", "--model", model.toString(), "--batch", "0");
@@ -52,5 +56,8 @@ class BenchCommandTest {
         CliTest.Run threads = run("bench", "--model", model.toString(), "--threads", "0");
         assertEquals(1, threads.exit());
         assertTrue(threads.err().contains("threads must be 1..31"), threads.err());
+        CliTest.Run repeat = run("bench", "--model", model.toString(), "--repeat", "0");
+        assertEquals(1, repeat.exit());
+        assertTrue(repeat.err().contains("repeats must be >= 1"), repeat.err());
     }
 }

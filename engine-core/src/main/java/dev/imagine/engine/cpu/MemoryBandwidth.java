@@ -31,25 +31,34 @@ public final class MemoryBandwidth {
     public static Result measure(WorkerPool pool, long bytes, int passes) {
         if (passes < 1) throw new IllegalArgumentException("passes must be >= 1, got " + passes);
         long size = (bytes + CHUNK_BYTES - 1) / CHUNK_BYTES * CHUNK_BYTES;
-        int chunks = Math.toIntExact(size / CHUNK_BYTES);
         try (Arena arena = Arena.ofShared()) {
             MemorySegment buffer = arena.allocate(size, 64);
             buffer.fill((byte) 0x3f); // touch every page so the first pass does not time page faults
-            double[] partial = new double[chunks];
-            double[] rates = new double[passes];
+            stream(pool, buffer); // warm-up: compiles the loop
             double checksum = 0;
-            WorkerPool.Chunk read = c -> partial[c] = sum(buffer, c * CHUNK_BYTES, CHUNK_BYTES);
-            pool.forEach(chunks, read); // warm-up: compiles the loop
+            double[] rates = new double[passes];
             for (int p = 0; p < passes; p++) {
                 long start = System.nanoTime();
-                pool.forEach(chunks, read);
+                checksum += stream(pool, buffer);
                 rates[p] = size / (double) (System.nanoTime() - start);
-                for (double s : partial) checksum += s;
             }
             double[] sorted = rates.clone();
             java.util.Arrays.sort(sorted);
             return new Result(size, rates, sorted[passes - 1], sorted[passes / 2], checksum);
         }
+    }
+
+    /**
+     * One streaming read of the whole buffer (a multiple of 1 MiB, readable by the pool's workers) on the pool;
+     * returns the sum of its floats. For benchmarks that time passes themselves.
+     */
+    public static double stream(WorkerPool pool, MemorySegment buffer) {
+        int chunks = Math.toIntExact(buffer.byteSize() / CHUNK_BYTES);
+        double[] partial = new double[chunks];
+        pool.forEach(chunks, c -> partial[c] = sum(buffer, c * CHUNK_BYTES, CHUNK_BYTES));
+        double total = 0;
+        for (double v : partial) total += v;
+        return total;
     }
 
     /** Σ of the floats in seg[offset, offset+bytes); bytes a multiple of 4 vectors. */

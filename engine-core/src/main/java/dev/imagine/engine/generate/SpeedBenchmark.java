@@ -33,10 +33,16 @@ import java.util.SplittableRandom;
 public final class SpeedBenchmark {
     /**
      * What to run: prompt length, tokens per completion, the batch sizes for batched decode, threads, prompt seed,
-     * and the size of the buffer streamed for the bandwidth ceiling (much larger than the caches: 1 GiB).
+     * the size of the buffer streamed for the bandwidth ceiling (much larger than the caches: 1 GiB), and how many
+     * times each measurement runs (the report gives the median; on a shared machine single runs vary by ±20 %).
      */
-    public record Options(int promptTokens, int genTokens, int[] batches, int threads, long seed, long bandwidthBytes) {
+    public record Options(int promptTokens, int genTokens, int[] batches, int threads, long seed, long bandwidthBytes, int repeats) {
+        public Options(int promptTokens, int genTokens, int[] batches, int threads, long seed, long bandwidthBytes) {
+            this(promptTokens, genTokens, batches, threads, seed, bandwidthBytes, 3);
+        }
+
         public Options {
+            if (repeats < 1) throw new IllegalArgumentException("repeats must be >= 1, got " + repeats);
             if (bandwidthBytes < 1 << 20) throw new IllegalArgumentException("the bandwidth buffer must be at least 1 MiB");
             if (promptTokens < 1 || genTokens < 1) throw new IllegalArgumentException("prompt and generated tokens must be >= 1");
             if (threads < 1 || threads > 31) throw new IllegalArgumentException("threads must be 1..31, got " + threads);
@@ -52,13 +58,14 @@ public final class SpeedBenchmark {
      * rooflineFraction = decodeTokensPerS · bytesReadPerToken / bandwidth; prefillFmaFraction = prefill f32
      * FLOP/s (2 per weight per token) / measured FMA peak. cpuShare = process CPU time / (wall time × threads)
      * over the timed generation runs: well below 1 means other processes took the cores and every rate above
-     * is low by about that factor.
+     * is low by about that factor. Rates are medians over the repeats; {@code runs} keeps every run's rate per
+     * measurement ("prefill", "decode", "batch N").
      */
     public record Report(String model, String weightType, int threads, int promptTokens, int genTokens,
                          double loadSeconds, double prefillTokensPerS, double decodeTokensPerS,
                          Map<Integer, Double> batchedDecodeTokensPerS, long rssBytes, long bytesReadPerToken,
                          double memoryBandwidthGbPerS, double rooflineFraction, double fmaPeakGflops,
-                         double prefillGflops, double prefillFmaFraction, double cpuShare) {
+                         double prefillGflops, double prefillFmaFraction, double cpuShare, Map<String, double[]> runs) {
     }
 
     private SpeedBenchmark() {
@@ -87,11 +94,18 @@ public final class SpeedBenchmark {
             generate(w, prompt, 2, 8);
 
             long cpu0 = processCpuNanos(), wall0 = System.nanoTime();
-            progress.printf("bench: prefill %d tokens + decode %d tokens at batch 1%n", o.promptTokens(), o.genTokens());
-            Generator.Stats single = generate(w, prompt, 1, o.genTokens());
-            double prefill = single.promptTokens() * 1e9 / single.prefillNanos();
-            double decode = single.decodeTokensPerSecond();
-            progress.printf("bench:   prefill %.1f tokens/s, decode %.2f tokens/s%n", prefill, decode);
+            Map<String, double[]> runs = new LinkedHashMap<>();
+            double[] prefills = new double[o.repeats()], decodes = new double[o.repeats()];
+            for (int r = 0; r < o.repeats(); r++) {
+                progress.printf("bench: prefill %d tokens + decode %d tokens at batch 1 (run %d of %d)%n", o.promptTokens(), o.genTokens(), r + 1, o.repeats());
+                Generator.Stats single = generate(w, prompt, 1, o.genTokens());
+                prefills[r] = single.promptTokens() * 1e9 / single.prefillNanos();
+                decodes[r] = single.decodeTokensPerSecond();
+                progress.printf("bench:   prefill %.1f tokens/s, decode %.2f tokens/s%n", prefills[r], decodes[r]);
+            }
+            runs.put("prefill", prefills);
+            runs.put("decode", decodes);
+            double prefill = median(prefills), decode = median(decodes);
 
             Map<Integer, Double> batched = new LinkedHashMap<>();
             for (int b : o.batches()) {
@@ -99,10 +113,14 @@ public final class SpeedBenchmark {
                     batched.put(1, decode);
                     continue;
                 }
-                progress.printf("bench: batched decode, %d completions of %d tokens sharing the prompt%n", b, o.genTokens());
-                double rate = generate(w, prompt, b, o.genTokens()).decodeTokensPerSecond();
-                batched.put(b, rate);
-                progress.printf("bench:   %.2f tokens/s in aggregate (%.2fx batch 1)%n", rate, rate / decode);
+                double[] rates = new double[o.repeats()];
+                for (int r = 0; r < o.repeats(); r++) {
+                    progress.printf("bench: batched decode, %d completions of %d tokens sharing the prompt (run %d of %d)%n", b, o.genTokens(), r + 1, o.repeats());
+                    rates[r] = generate(w, prompt, b, o.genTokens()).decodeTokensPerSecond();
+                    progress.printf("bench:   %.2f tokens/s in aggregate (%.2fx batch 1)%n", rates[r], rates[r] / decode);
+                }
+                runs.put("batch " + b, rates);
+                batched.put(b, median(rates));
             }
             double cpuShare = (processCpuNanos() - cpu0) / (double) (System.nanoTime() - wall0) / o.threads();
             long rss = residentBytes();
@@ -117,8 +135,14 @@ public final class SpeedBenchmark {
             double prefillGflops = 2.0 * matrixWeights(w) * prefill / 1e9;
             return new Report(modelPath.toString(), weightType(w), o.threads(), o.promptTokens(), o.genTokens(),
                     loadSeconds, prefill, decode, batched, rss, bytes, bw.bestGbPerS(),
-                    decode * bytes / (bw.bestGbPerS() * 1e9), fma, prefillGflops, prefillGflops / fma, cpuShare);
+                    decode * bytes / (bw.bestGbPerS() * 1e9), fma, prefillGflops, prefillGflops / fma, cpuShare, runs);
         }
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     /** One generate call: n greedy completions of exactly `tokens` tokens after `prompt`, on a fresh cache. */
