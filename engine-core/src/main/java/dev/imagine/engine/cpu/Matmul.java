@@ -10,8 +10,7 @@ import java.lang.foreign.MemorySegment;
  * Matrix multiplication against weight tensors: {@code x[T,D] · w[O,D]ᵀ → y[T,O]}, x and y f32, w in any
  * {@link DType}. One row (decoding) runs the bandwidth-bound kernels of {@link MatVec}, which convert weights in
  * registers; up to {@link #SMALL_ROWS} rows (batched decoding) run {@link BatchMatVec}; both read each weight once
- * per call;
- * more rows (prefill) run the register-tiled {@link Gemm}. Several weights that share one input (q/k/v, gate/up)
+ * per call. More rows (prefill) run the register-tiled {@link Gemm}. Several weights that share one input (q/k/v, gate/up)
  * can go in one call: the input is prepared once and all their rows are split across the {@link WorkerPool} in
  * one parallel loop, so a decode step pays one hand-off per input instead of one per matrix. Nothing is
  * allocated per call once a thread's scratch buffers have grown. Segments confined to the calling thread (an
