@@ -7,13 +7,18 @@ import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,17 +36,17 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class CeilingsBenchmark {
     private static final long BYTES = 1L << 30;
-    private java.lang.foreign.Arena arena;
-    private java.lang.foreign.MemorySegment buffer;
+    private Arena arena;
+    private MemorySegment buffer;
 
-    @org.openjdk.jmh.annotations.Setup(org.openjdk.jmh.annotations.Level.Trial)
+    @Setup(Level.Trial)
     public void allocate() {
-        arena = java.lang.foreign.Arena.ofShared();
+        arena = Arena.ofShared();
         buffer = arena.allocate(BYTES, 64);
         buffer.fill((byte) 0x3f); // every page touched before timing
     }
 
-    @org.openjdk.jmh.annotations.TearDown(org.openjdk.jmh.annotations.Level.Trial)
+    @TearDown(Level.Trial)
     public void free() {
         arena.close();
     }

@@ -1,5 +1,6 @@
 package dev.imagine.bench;
 
+import dev.imagine.engine.cpu.WorkerPool;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -10,6 +11,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,7 +51,7 @@ public final class KernelReport {
             else kernels.add(r);
         }
         System.out.printf("%nCeilings on %d threads: streaming read %.1f GB/s, f32 FMA peak %.0f GFLOP/s%n%n",
-                dev.imagine.engine.cpu.WorkerPool.common().threads(), bandwidth, peak);
+                WorkerPool.common().threads(), bandwidth, peak);
         System.out.println("| shape (O×D) | T | type | GB/s of weights | GFLOP/s | bound | fraction of bound |");
         System.out.println("|---|--:|---|--:|--:|---|--:|");
         for (RunResult r : kernels) {
@@ -72,7 +74,7 @@ public final class KernelReport {
 
     /** --name value pairs (and the flag --quick); anything else is an error naming the argument. */
     private static Map<String, String> parse(String[] args) {
-        Map<String, String> m = new java.util.HashMap<>();
+        Map<String, String> m = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {

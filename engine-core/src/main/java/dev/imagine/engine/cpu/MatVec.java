@@ -26,9 +26,11 @@ import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_S2I;
 /**
  * Matrix-vector kernels for decoding one token: {@code x[D] · w[O,D]ᵀ → y[O]} over a range of output rows.
  * Every weight byte is read once, so these are bound by memory bandwidth: they convert weights in
- * registers and walk four weight rows at a time so each x vector load feeds four FMAs.
+ * registers and walk several weight rows at a time (eight for BF16, four for F32 and Q8_0) so that each x vector
+ * load feeds several FMAs.
  *
- * <p>Usage: {@code MatVec.q8(x, w.data(), D, o0, o1, y);} (ranges come from {@link Matmul})
+ * <p>Usage: {@code MatVec.bf16(xp, w.data(), D, o0, o1, y);} with xp from {@link #pairActivations} (ranges come
+ * from {@link Matmul})
  */
 final class MatVec {
     private MatVec() {

@@ -30,7 +30,7 @@ public final class Matmul {
      */
     static final int SMALL_ROWS = 16;
     /** Output rows per unit of work on the small-row path (the decode kernels walk 8 weight rows at a time). */
-    private static final int GROUP = 8;
+    private static final int UNIT_ROWS = 8;
 
     /**
      * The row stride of activations and converted weights on the heap: D plus one cache line, so that rows of a
@@ -212,7 +212,7 @@ public final class Matmul {
 
         int units(Tensor w) {
             int out = w.dim(0);
-            return small ? (out + GROUP - 1) / GROUP : Gemm.tiles(out);
+            return small ? (out + UNIT_ROWS - 1) / UNIT_ROWS : Gemm.tiles(out);
         }
 
         /** Cuts the units of all weights into about `target` chunks. */
@@ -241,7 +241,7 @@ public final class Matmul {
             MemorySegment y = ys[chunkWeight[c]], w = t.data();
             int out = t.dim(0), u0 = chunkStart[c], u1 = Math.min(units(t), u0 + unitsPerChunk);
             if (small) {
-                int o0 = u0 * GROUP, o1 = Math.min(out, u1 * GROUP);
+                int o0 = u0 * UNIT_ROWS, o1 = Math.min(out, u1 * UNIT_ROWS);
                 if (rows > 1) {
                     if (BatchMatVec.paired(t.dtype(), in)) BatchMatVec.bf16(xp, ld, rows, w, in, out, o0, o1, y);
                     else BatchMatVec.multiply(xa, ld, rows, t.dtype(), w, in, out, o0, o1, y);
