@@ -106,31 +106,141 @@ final class Attention {
         if (scratch[1].length < group * headDim) scratch[1] = new float[group * headDim];
         float[] scores = scratch[0], acc = scratch[1]; // [group, len], [group, headDim]
         long q0 = ((long) t * heads + (long) g * group) * headDim; // first query head of the group
-        // scores[h,j] = q[t,h,:] · k[j,g,:] · scale
+        // scores[h,j] = q[t,h,:] · k[j,g,:] · scale, four positions at a time (one q load feeds four FMAs)
         for (int j0 = 0; j0 < len; j0 += blockSize) {
             long headBase = cache.headStart(seq.block(j0 / blockSize), g); // positions j0.. of head g, contiguous
-            for (int j = j0, end = Math.min(len, j0 + blockSize); j < end; j++) {
-                long kOff = headBase + (long) (j - j0) * headDim;
-                for (int h = 0; h < group; h++) {
-                    long qOff = q0 + (long) h * headDim;
-                    scores[h * len + j] = (f32 ? dotF32(q, qOff, keys, kOff, headDim) : dotBf16(q, qOff, keys, kOff, headDim)) * scale;
+            int n = Math.min(len, j0 + blockSize) - j0;
+            for (int h = 0; h < group; h++) {
+                long qOff = q0 + (long) h * headDim;
+                int at = h * len + j0, j = 0;
+                if (f32) for (; j + 4 <= n; j += 4) dot4F32(q, qOff, keys, headBase + (long) j * headDim, headDim, scale, scores, at + j);
+                else for (; j + 4 <= n; j += 4) dot4Bf16(q, qOff, keys, headBase + (long) j * headDim, headDim, scale, scores, at + j);
+                for (; j < n; j++) {
+                    long kOff = headBase + (long) j * headDim;
+                    scores[at + j] = (f32 ? dotF32(q, qOff, keys, kOff, headDim) : dotBf16(q, qOff, keys, kOff, headDim)) * scale;
                 }
             }
         }
         for (int h = 0; h < group; h++) softmax(scores, h * len, len);
-        java.util.Arrays.fill(acc, 0, group * headDim, 0f);
-        // acc[h,:] = Σ_j softmax[h,j] · v[j,g,:]
-        for (int j0 = 0; j0 < len; j0 += blockSize) {
-            long headBase = cache.headStart(seq.block(j0 / blockSize), g);
-            for (int j = j0, end = Math.min(len, j0 + blockSize); j < end; j++) {
-                long vOff = headBase + (long) (j - j0) * headDim;
-                for (int h = 0; h < group; h++) {
-                    if (f32) axpyF32(scores[h * len + j], values, vOff, acc, h * headDim, headDim);
-                    else axpyBf16(scores[h * len + j], values, vOff, acc, h * headDim, headDim);
+        // acc[h,:] = Σ_j softmax[h,j] · v[j,g,:], four vectors of dims at a time held in registers over all positions
+        int dv = S.loopBound(headDim);
+        for (int h = 0; h < group; h++) {
+            int d0 = 0;
+            for (; d0 + 4 * SL <= dv; d0 += 4 * SL) weighted4(cache, seq, values, g, len, f32, scores, h * len, d0, acc, h * headDim + d0);
+            for (; d0 < dv; d0 += SL) weighted1(cache, seq, values, g, len, f32, scores, h * len, d0, acc, h * headDim + d0);
+            for (; d0 < headDim; d0++) { // dims past the last whole vector
+                float sum = 0;
+                for (int j = 0; j < len; j++) {
+                    long v = cache.headStart(seq.block(j / blockSize), g) + (long) (j % blockSize) * headDim + d0;
+                    sum += scores[h * len + j] * (f32 ? values.getAtIndex(F32, v) : Float16.bf16ToFloat(values.getAtIndex(I16, v)));
                 }
+                acc[h * headDim + d0] = sum;
             }
         }
         MemorySegment.copy(acc, 0, out, ValueLayout.JAVA_FLOAT, q0 * 4, group * headDim);
+    }
+
+    /**
+     * scores[at..at+4) = scale · q[qOff..qOff+n) · k[j] for the four keys j of rows kOff, kOff+n, kOff+2n, kOff+3n
+     * (f32 cache; offsets in floats).
+     */
+    static void dot4F32(MemorySegment q, long qOff, MemorySegment k, long kOff, int n, float scale, float[] scores, int at) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        long k1 = kOff + n, k2 = k1 + n, k3 = k2 + n;
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += SL) {
+            FloatVector x = FloatVector.fromMemorySegment(S, q, (qOff + i) * 4, NATIVE);
+            a0 = FloatVector.fromMemorySegment(S, k, (kOff + i) * 4, NATIVE).fma(x, a0);
+            a1 = FloatVector.fromMemorySegment(S, k, (k1 + i) * 4, NATIVE).fma(x, a1);
+            a2 = FloatVector.fromMemorySegment(S, k, (k2 + i) * 4, NATIVE).fma(x, a2);
+            a3 = FloatVector.fromMemorySegment(S, k, (k3 + i) * 4, NATIVE).fma(x, a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float x = q.getAtIndex(F32, qOff + i);
+            s0 += x * k.getAtIndex(F32, kOff + i);
+            s1 += x * k.getAtIndex(F32, k1 + i);
+            s2 += x * k.getAtIndex(F32, k2 + i);
+            s3 += x * k.getAtIndex(F32, k3 + i);
+        }
+        scores[at] = s0 * scale;
+        scores[at + 1] = s1 * scale;
+        scores[at + 2] = s2 * scale;
+        scores[at + 3] = s3 * scale;
+    }
+
+    /** {@link #dot4F32} for a bf16 cache (offsets in elements). */
+    static void dot4Bf16(MemorySegment q, long qOff, MemorySegment k, long kOff, int n, float scale, float[] scores, int at) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        long k1 = kOff + n, k2 = k1 + n, k3 = k2 + n;
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += SL) {
+            FloatVector x = FloatVector.fromMemorySegment(S, q, (qOff + i) * 4, NATIVE);
+            a0 = bf16Vector(k, (kOff + i) * 2).fma(x, a0);
+            a1 = bf16Vector(k, (k1 + i) * 2).fma(x, a1);
+            a2 = bf16Vector(k, (k2 + i) * 2).fma(x, a2);
+            a3 = bf16Vector(k, (k3 + i) * 2).fma(x, a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float x = q.getAtIndex(F32, qOff + i);
+            s0 += x * Float16.bf16ToFloat(k.getAtIndex(I16, kOff + i));
+            s1 += x * Float16.bf16ToFloat(k.getAtIndex(I16, k1 + i));
+            s2 += x * Float16.bf16ToFloat(k.getAtIndex(I16, k2 + i));
+            s3 += x * Float16.bf16ToFloat(k.getAtIndex(I16, k3 + i));
+        }
+        scores[at] = s0 * scale;
+        scores[at + 1] = s1 * scale;
+        scores[at + 2] = s2 * scale;
+        scores[at + 3] = s3 * scale;
+    }
+
+    /**
+     * acc[a..a+4·SL) = Σ_j p[pAt+j] · v[j, g, d0..d0+4·SL) over positions 0..len of the sequence: four vectors of
+     * dims accumulate in registers while the positions stream past (no load and store of the sums per position).
+     */
+    private static void weighted4(KvCache cache, KvCache.Sequence seq, MemorySegment values, int g, int len, boolean f32,
+                                  float[] p, int pAt, int d0, float[] acc, int a) {
+        int blockSize = cache.blockSize(), headDim = cache.headDim();
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int j0 = 0; j0 < len; j0 += blockSize) {
+            long row = cache.headStart(seq.block(j0 / blockSize), g) + d0;
+            for (int j = j0, end = Math.min(len, j0 + blockSize); j < end; j++, row += headDim) {
+                FloatVector w = FloatVector.broadcast(S, p[pAt + j]);
+                if (f32) {
+                    c0 = FloatVector.fromMemorySegment(S, values, row * 4, NATIVE).fma(w, c0);
+                    c1 = FloatVector.fromMemorySegment(S, values, (row + SL) * 4, NATIVE).fma(w, c1);
+                    c2 = FloatVector.fromMemorySegment(S, values, (row + 2 * SL) * 4, NATIVE).fma(w, c2);
+                    c3 = FloatVector.fromMemorySegment(S, values, (row + 3 * SL) * 4, NATIVE).fma(w, c3);
+                } else {
+                    c0 = bf16Vector(values, row * 2).fma(w, c0);
+                    c1 = bf16Vector(values, (row + SL) * 2).fma(w, c1);
+                    c2 = bf16Vector(values, (row + 2 * SL) * 2).fma(w, c2);
+                    c3 = bf16Vector(values, (row + 3 * SL) * 2).fma(w, c3);
+                }
+            }
+        }
+        c0.intoArray(acc, a);
+        c1.intoArray(acc, a + SL);
+        c2.intoArray(acc, a + 2 * SL);
+        c3.intoArray(acc, a + 3 * SL);
+    }
+
+    /** {@link #weighted4} for one vector of dims (head sizes that are not a multiple of 4 vectors). */
+    private static void weighted1(KvCache cache, KvCache.Sequence seq, MemorySegment values, int g, int len, boolean f32,
+                                  float[] p, int pAt, int d0, float[] acc, int a) {
+        int blockSize = cache.blockSize(), headDim = cache.headDim();
+        FloatVector c = FloatVector.zero(S);
+        for (int j0 = 0; j0 < len; j0 += blockSize) {
+            long row = cache.headStart(seq.block(j0 / blockSize), g) + d0;
+            for (int j = j0, end = Math.min(len, j0 + blockSize); j < end; j++, row += headDim) {
+                FloatVector v = f32 ? FloatVector.fromMemorySegment(S, values, row * 4, NATIVE) : bf16Vector(values, row * 2);
+                c = v.fma(FloatVector.broadcast(S, p[pAt + j]), c);
+            }
+        }
+        c.intoArray(acc, a);
     }
 
     /** s[from..from+n) ← softmax of itself: max, exp(s - max) on whole vectors, normalise. */
