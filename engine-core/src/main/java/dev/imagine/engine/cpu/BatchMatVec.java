@@ -5,6 +5,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 
 import static dev.imagine.engine.cpu.WeightLanes.F;
 import static dev.imagine.engine.cpu.WeightLanes.F32;
@@ -15,24 +16,24 @@ import static jdk.incubator.vector.VectorOperators.LSHL;
 
 /**
  * Matrix times a few vectors, for batched decoding: {@code x[T,D] · w[O,D]ᵀ → y[T,O]} for small T (2 to
- * {@link Matmul#SMALL_ROWS}). Weights are read from memory once per call, {@link #GROUP} rows at a time: the
- * group's rows are contiguous, so one plain copy streams them into a per-thread buffer, and the arithmetic then
- * runs from L1. Two paths:
+ * {@link Matmul#SMALL_ROWS}). Weights are read from memory once per call. Two paths:
  * <ul>
  *   <li>BF16 ({@link #bf16}): rows stay bf16 pairs and are converted in registers; each pair of weight rows meets
- *       up to eight activation rows at once, so one conversion feeds eight rows' FMAs.</li>
- *   <li>every other type ({@link #multiply}): the group is converted to f32 once, then each 4-row tile of
- *       activations runs a 4 × 4 block of dot products over it, {@link #KB} columns at a time so that the
- *       activations and weights in use stay in L1; partial sums live in a small array between column blocks.</li>
+ *       up to eight activation rows at once, so one conversion feeds eight rows' FMAs. The rows are streamed
+ *       straight from w, two streams in two different pages.</li>
+ *   <li>every other type ({@link #multiply}): {@link #GROUP} contiguous rows are copied into a per-thread buffer and
+ *       converted to f32 once, then each 4-row tile of activations runs a 4 × 4 block of dot products over them,
+ *       {@link #KB} columns at a time so that the activations and weights in use stay in L1; partial sums live in a
+ *       small array between column blocks.</li>
  * </ul>
  * Activations and converted rows are heap arrays indexed by int, rows {@link Matmul#padded} floats apart: the JIT
  * removes their bounds checks from the loops (for the same loops over memory segments with long offsets it did not,
  * and the checks cost more than the arithmetic), and rows a power of two apart would share L1 sets.
  *
- * <p>Measured (2 threads, 3072 × 1024 BF16, 8 rows, weights from DRAM): 7-10 GB/s of weights, 60-90 GFLOP/s; every
- * variant tried (conversion straight from DRAM, the next group's copy spread through the arithmetic, 4 × 4 tiles
- * on paired rows) landed in the same range on this noisy machine. The weights' memory time and the arithmetic do
- * not overlap: that is the remaining gap.
+ * <p>Measured (2 threads, weights from DRAM, 8 rows): BF16 10-12.5 GB/s of weights, 80-100 GFLOP/s at 3072 × 1024.
+ * On one thread this machine's kernels take about their memory time plus their compute time (see
+ * bench/RESULTS.md), so the arithmetic per weight byte (8 FLOP at 8 rows) bounds how close this gets to the
+ * bandwidth.
  *
  * <p>Usage: {@code BatchMatVec.multiply(xa, ld, T, w.dtype(), w.data(), D, O, o0, o1, y);} (xa: x copied to the heap,
  * rows ld apart)
@@ -85,35 +86,43 @@ final class BatchMatVec {
     /**
      * BF16 rows as bf16 pairs, converted in registers: each pair of weight rows meets up to eight activation rows at
      * once (16 accumulators), so every conversion feeds eight rows' FMAs. Per 2L columns: 2 int loads, 4
-     * conversions, 16 activation loads, 32 FMAs. The four rows of a group are first copied to a heap array in one
-     * plain copy. xp from {@link #pairActivations}.
+     * conversions, 16 activation loads, 32 FMAs. The weight rows are read straight from w, and a pair is two rows
+     * in different 4 KiB pages (rows o and o+s for rows shorter than a page, as in {@link MatVec#bf16}): the
+     * hardware prefetcher then runs ahead of both streams while the tile computes. Copying each group to the heap
+     * first, then computing, serialized the memory time and the arithmetic (measured at 8 rows, D = 1024, two
+     * threads from DRAM: 7.5-10.8 → 10.1-12.5 GB/s of weights over three alternated rounds; at 2 and 4 rows
+     * +25-40 %). xp from {@link #pairActivations}.
      */
     static void bf16(float[] xp, int ld, int rows, MemorySegment w, int in, int out, int o0, int o1, MemorySegment y) {
-        int half = in / 2;
         long rowBytes = (long) in * 2;
-        int[][] holder = PAIRS.get();
-        if (holder[0].length < GROUP * half) holder[0] = new int[GROUP * half];
-        int[] wr = holder[0];
-        for (int o = o0; o < o1; o += GROUP) {
-            int n = Math.min(GROUP, o1 - o);
-            MemorySegment.copy(w, java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, o * rowBytes, wr, 0, n * half);
-            for (int r = 0; r < n; r += 2) {
-                boolean two = r + 1 < n;
-                for (int t = 0; t < rows; t += 8) pairTile(xp, ld, t, Math.min(8, rows - t), wr, r * half, two ? (r + 1) * half : r * half, in, y, out, o + r, two);
+        int s = (int) Math.max(1, (4096 + rowBytes - 1) / rowBytes);
+        int o = o0;
+        for (; o + 2 * s <= o1; o += 2 * s) {
+            for (int h = 0; h < s; h++) {
+                int a = o + h, b = a + s;
+                for (int t = 0; t < rows; t += 8) pairTile(xp, ld, t, Math.min(8, rows - t), w, a * rowBytes, b * rowBytes, in, y, out, a, b);
             }
+        }
+        for (; o < o1; o += 2) { // the last rows of the range: neighbours, or one row alone
+            int b = Math.min(o + 1, o1 - 1);
+            for (int t = 0; t < rows; t += 8) pairTile(xp, ld, t, Math.min(8, rows - t), w, o * rowBytes, b * rowBytes, in, y, out, o, b);
         }
     }
 
-    /** Up to 8 activation rows × 2 weight rows (w0, w1: offsets of the rows' int pairs in wr); m < 8 repeats row t+m-1. */
-    private static void pairTile(float[] xp, int ld, int t, int m, int[] wr, int w0, int w1, int in, MemorySegment y, int out, int o, boolean two) {
+    /**
+     * Up to 8 activation rows (m; rows past m repeat row t+m-1) × the weight rows at byte offsets r0 and r1 of w
+     * → y[t..t+m, o0] and y[t..t+m, o1] (one row alone when o0 = o1).
+     */
+    private static void pairTile(float[] xp, int ld, int t, int m, MemorySegment w, long r0, long r1, int in, MemorySegment y, int out, int o0, int o1) {
         int x0 = t * ld, last = (t + m - 1) * ld;
         int x1 = m > 1 ? x0 + ld : last, x2 = m > 2 ? x0 + 2 * ld : last, x3 = m > 3 ? x0 + 3 * ld : last;
         int x4 = m > 4 ? x0 + 4 * ld : last, x5 = m > 5 ? x0 + 5 * ld : last, x6 = m > 6 ? x0 + 6 * ld : last, x7 = last;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
-        for (int k = 0, p = 0; k < in; k += 2 * L, p += L) {
-            // w[o, o+1][k..k+2L) as even and odd lanes, against x[t..t+7][k..k+2L) (paired)
-            IntVector u = IntVector.fromArray(I, wr, w0 + p), v = IntVector.fromArray(I, wr, w1 + p);
+        for (int k = 0; k < in; k += 2 * L) {
+            // w[o0], w[o1] at columns k..k+2L as even and odd lanes, against x[t..t+7][k..k+2L) (paired)
+            IntVector u = IntVector.fromMemorySegment(I, w, r0 + k * 2L, ByteOrder.LITTLE_ENDIAN);
+            IntVector v = IntVector.fromMemorySegment(I, w, r1 + k * 2L, ByteOrder.LITTLE_ENDIAN);
             FloatVector ue = u.lanewise(LSHL, 16).reinterpretAsFloats(), uo = u.and(HIGH_HALF).reinterpretAsFloats();
             FloatVector ve = v.lanewise(LSHL, 16).reinterpretAsFloats(), vo = v.and(HIGH_HALF).reinterpretAsFloats();
             FloatVector xe = FloatVector.fromArray(F, xp, x0 + k), xo = FloatVector.fromArray(F, xp, x0 + k + L);
@@ -134,23 +143,18 @@ final class BatchMatVec {
             a7 = uo.fma(xo, ue.fma(xe, a7)); b7 = vo.fma(xo, ve.fma(xe, b7));
         }
         // (no arrays of vectors here: they would put every vector on the heap)
-        long at = ((long) t * out + o) * 4, row = out * 4L;
-        put(y, at, two, a0.reduceLanes(ADD), b0.reduceLanes(ADD));
-        if (m > 1) put(y, at + row, two, a1.reduceLanes(ADD), b1.reduceLanes(ADD));
-        if (m > 2) put(y, at + 2 * row, two, a2.reduceLanes(ADD), b2.reduceLanes(ADD));
-        if (m > 3) put(y, at + 3 * row, two, a3.reduceLanes(ADD), b3.reduceLanes(ADD));
-        if (m > 4) put(y, at + 4 * row, two, a4.reduceLanes(ADD), b4.reduceLanes(ADD));
-        if (m > 5) put(y, at + 5 * row, two, a5.reduceLanes(ADD), b5.reduceLanes(ADD));
-        if (m > 6) put(y, at + 6 * row, two, a6.reduceLanes(ADD), b6.reduceLanes(ADD));
-        if (m > 7) put(y, at + 7 * row, two, a7.reduceLanes(ADD), b7.reduceLanes(ADD));
+        boolean two = o1 != o0;
+        long at0 = ((long) t * out + o0) * 4, at1 = ((long) t * out + o1) * 4, row = out * 4L;
+        y.set(F32, at0, a0.reduceLanes(ADD)); if (two) y.set(F32, at1, b0.reduceLanes(ADD));
+        if (m > 1) { y.set(F32, at0 + row, a1.reduceLanes(ADD)); if (two) y.set(F32, at1 + row, b1.reduceLanes(ADD)); }
+        if (m > 2) { y.set(F32, at0 + 2 * row, a2.reduceLanes(ADD)); if (two) y.set(F32, at1 + 2 * row, b2.reduceLanes(ADD)); }
+        if (m > 3) { y.set(F32, at0 + 3 * row, a3.reduceLanes(ADD)); if (two) y.set(F32, at1 + 3 * row, b3.reduceLanes(ADD)); }
+        if (m > 4) { y.set(F32, at0 + 4 * row, a4.reduceLanes(ADD)); if (two) y.set(F32, at1 + 4 * row, b4.reduceLanes(ADD)); }
+        if (m > 5) { y.set(F32, at0 + 5 * row, a5.reduceLanes(ADD)); if (two) y.set(F32, at1 + 5 * row, b5.reduceLanes(ADD)); }
+        if (m > 6) { y.set(F32, at0 + 6 * row, a6.reduceLanes(ADD)); if (two) y.set(F32, at1 + 6 * row, b6.reduceLanes(ADD)); }
+        if (m > 7) { y.set(F32, at0 + 7 * row, a7.reduceLanes(ADD)); if (two) y.set(F32, at1 + 7 * row, b7.reduceLanes(ADD)); }
     }
 
-    private static void put(MemorySegment y, long at, boolean two, float s0, float s1) {
-        y.set(F32, at, s0);
-        if (two) y.set(F32, at + 4, s1);
-    }
-
-    private static final ThreadLocal<int[][]> PAIRS = ThreadLocal.withInitial(() -> new int[][]{new int[0]});
     private static final int HIGH_HALF = 0xffff0000;
 
     /** y[t, o] for t < rows, o in [o0, o1), weights of any dtype; xa[t·ld + k] = x[t, k] with ld = {@link Matmul#padded}(D). */
