@@ -1,17 +1,21 @@
 package dev.imagine.engine.cpu;
 
 import dev.imagine.engine.tensor.DType;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
+import static dev.imagine.engine.cpu.WeightLanes.B;
 import static dev.imagine.engine.cpu.WeightLanes.F;
 import static dev.imagine.engine.cpu.WeightLanes.F32;
 import static dev.imagine.engine.cpu.WeightLanes.I;
 import static dev.imagine.engine.cpu.WeightLanes.L;
+import static dev.imagine.engine.cpu.WeightLanes.ORDER;
 import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.B2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 
 /**
@@ -143,6 +147,75 @@ final class BatchMatVec {
             a7 = uo.fma(xo, ue.fma(xe, a7)); b7 = vo.fma(xo, ve.fma(xe, b7));
         }
         // (no arrays of vectors here: they would put every vector on the heap)
+        boolean two = o1 != o0;
+        long at0 = ((long) t * out + o0) * 4, at1 = ((long) t * out + o1) * 4, row = out * 4L;
+        y.set(F32, at0, a0.reduceLanes(ADD)); if (two) y.set(F32, at1, b0.reduceLanes(ADD));
+        if (m > 1) { y.set(F32, at0 + row, a1.reduceLanes(ADD)); if (two) y.set(F32, at1 + row, b1.reduceLanes(ADD)); }
+        if (m > 2) { y.set(F32, at0 + 2 * row, a2.reduceLanes(ADD)); if (two) y.set(F32, at1 + 2 * row, b2.reduceLanes(ADD)); }
+        if (m > 3) { y.set(F32, at0 + 3 * row, a3.reduceLanes(ADD)); if (two) y.set(F32, at1 + 3 * row, b3.reduceLanes(ADD)); }
+        if (m > 4) { y.set(F32, at0 + 4 * row, a4.reduceLanes(ADD)); if (two) y.set(F32, at1 + 4 * row, b4.reduceLanes(ADD)); }
+        if (m > 5) { y.set(F32, at0 + 5 * row, a5.reduceLanes(ADD)); if (two) y.set(F32, at1 + 5 * row, b5.reduceLanes(ADD)); }
+        if (m > 6) { y.set(F32, at0 + 6 * row, a6.reduceLanes(ADD)); if (two) y.set(F32, at1 + 6 * row, b6.reduceLanes(ADD)); }
+        if (m > 7) { y.set(F32, at0 + 7 * row, a7.reduceLanes(ADD)); if (two) y.set(F32, at1 + 7 * row, b7.reduceLanes(ADD)); }
+    }
+
+    /**
+     * Q8_0 rows, the same way as {@link #bf16}: each pair of weight rows (two streams in two pages, read straight
+     * from w) meets up to eight activation rows, and each block of 32 int8 values is converted and scaled once
+     * for all of them. Per block: 4 byte loads, 4 conversions, 4 scalings, 16 activation loads, 32 FMAs. Copying
+     * the rows to the heap, converting them to f32 there and running 4 × 4 tiles (what {@link #multiply} does) took
+     * the copy's time plus a conversion pass on top of the arithmetic.
+     */
+    static void q8(float[] xa, int ld, int rows, MemorySegment w, int in, int out, int o0, int o1, MemorySegment y) {
+        int blocks = in / 32;
+        long rowBytes = (long) blocks * 34;
+        int s = (int) Math.max(1, (4096 + rowBytes - 1) / rowBytes);
+        int o = o0;
+        for (; o + 2 * s <= o1; o += 2 * s) {
+            for (int h = 0; h < s; h++) {
+                int a = o + h, b = a + s;
+                for (int t = 0; t < rows; t += 8) q8Tile(xa, ld, t, Math.min(8, rows - t), w, a * rowBytes, b * rowBytes, blocks, y, out, a, b);
+            }
+        }
+        for (; o < o1; o += 2) { // the last rows of the range: neighbours, or one row alone
+            int b = Math.min(o + 1, o1 - 1);
+            for (int t = 0; t < rows; t += 8) q8Tile(xa, ld, t, Math.min(8, rows - t), w, o * rowBytes, b * rowBytes, blocks, y, out, o, b);
+        }
+    }
+
+    /**
+     * Up to 8 activation rows (m; rows past m repeat row t+m-1) × the Q8_0 rows at byte offsets r0 and r1 of w
+     * → y[t..t+m, o0] and y[t..t+m, o1] (one row alone when o0 = o1).
+     */
+    private static void q8Tile(float[] xa, int ld, int t, int m, MemorySegment w, long r0, long r1, int blocks, MemorySegment y, int out, int o0, int o1) {
+        int x0 = t * ld, last = (t + m - 1) * ld;
+        int x1 = m > 1 ? x0 + ld : last, x2 = m > 2 ? x0 + 2 * ld : last, x3 = m > 3 ? x0 + 3 * ld : last;
+        int x4 = m > 4 ? x0 + 4 * ld : last, x5 = m > 5 ? x0 + 5 * ld : last, x6 = m > 6 ? x0 + 6 * ld : last, x7 = last;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+        for (int blk = 0; blk < blocks; blk++) {
+            long p0 = r0 + blk * 34L, p1 = r1 + blk * 34L;
+            FloatVector d0 = FloatVector.broadcast(F, WeightLanes.q8Scale(w, p0)), d1 = FloatVector.broadcast(F, WeightLanes.q8Scale(w, p1));
+            for (int j = 0; j < 32; j += L) {
+                // d·q of both rows for columns blk·32 + j .. +L, against x[t..t+7] at those columns
+                // part: which L-lane quarter/half of the B-byte load these columns are (0 unless B holds more
+                // than L bytes); each convertShape call gets it as a literal, which it needs to compile to vector code
+                int part = j % B.length() / L, k = blk * 32 + j;
+                ByteVector q0 = ByteVector.fromMemorySegment(B, w, p0 + 2 + j - part * L, ORDER);
+                ByteVector q1 = ByteVector.fromMemorySegment(B, w, p1 + 2 + j - part * L, ORDER);
+                FloatVector u = (part == 0 ? (FloatVector) q0.convertShape(B2F, F, 0) : (FloatVector) q0.convertShape(B2F, F, 1)).mul(d0);
+                FloatVector v = (part == 0 ? (FloatVector) q1.convertShape(B2F, F, 0) : (FloatVector) q1.convertShape(B2F, F, 1)).mul(d1);
+                FloatVector x = FloatVector.fromArray(F, xa, x0 + k);
+                a0 = u.fma(x, a0); b0 = v.fma(x, b0);
+                x = FloatVector.fromArray(F, xa, x1 + k); a1 = u.fma(x, a1); b1 = v.fma(x, b1);
+                x = FloatVector.fromArray(F, xa, x2 + k); a2 = u.fma(x, a2); b2 = v.fma(x, b2);
+                x = FloatVector.fromArray(F, xa, x3 + k); a3 = u.fma(x, a3); b3 = v.fma(x, b3);
+                x = FloatVector.fromArray(F, xa, x4 + k); a4 = u.fma(x, a4); b4 = v.fma(x, b4);
+                x = FloatVector.fromArray(F, xa, x5 + k); a5 = u.fma(x, a5); b5 = v.fma(x, b5);
+                x = FloatVector.fromArray(F, xa, x6 + k); a6 = u.fma(x, a6); b6 = v.fma(x, b6);
+                x = FloatVector.fromArray(F, xa, x7 + k); a7 = u.fma(x, a7); b7 = v.fma(x, b7);
+            }
+        }
         boolean two = o1 != o0;
         long at0 = ((long) t * out + o0) * 4, at1 = ((long) t * out + o1) * 4, row = out * 4L;
         y.set(F32, at0, a0.reduceLanes(ADD)); if (two) y.set(F32, at1, b0.reduceLanes(ADD));

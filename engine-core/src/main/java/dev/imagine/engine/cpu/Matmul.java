@@ -244,6 +244,7 @@ public final class Matmul {
                 int o0 = u0 * UNIT_ROWS, o1 = Math.min(out, u1 * UNIT_ROWS);
                 if (rows > 1) {
                     if (BatchMatVec.paired(t.dtype(), in)) BatchMatVec.bf16(xp, ld, rows, w, in, out, o0, o1, y);
+                    else if (t.dtype() == DType.Q8_0) BatchMatVec.q8(xa, ld, rows, w, in, out, o0, o1, y);
                     else BatchMatVec.multiply(xa, ld, rows, t.dtype(), w, in, out, o0, o1, y);
                     return;
                 }
