@@ -104,13 +104,47 @@ final class BatchMatVec {
         for (; o + 2 * s <= o1; o += 2 * s) {
             for (int h = 0; h < s; h++) {
                 int a = o + h, b = a + s;
-                for (int t = 0; t < rows; t += 8) pairTile(xp, ld, t, Math.min(8, rows - t), w, a * rowBytes, b * rowBytes, in, y, out, a, b);
+                pairTiles(xp, ld, rows, w, a * rowBytes, b * rowBytes, in, y, out, a, b);
             }
         }
         for (; o < o1; o += 2) { // the last rows of the range: neighbours, or one row alone
             int b = Math.min(o + 1, o1 - 1);
-            for (int t = 0; t < rows; t += 8) pairTile(xp, ld, t, Math.min(8, rows - t), w, o * rowBytes, b * rowBytes, in, y, out, o, b);
+            pairTiles(xp, ld, rows, w, o * rowBytes, b * rowBytes, in, y, out, o, b);
         }
+    }
+
+    /** All activation rows against the weight rows at r0 and r1: tiles of 8, and a tile of 4 for a rest of 1-4 rows. */
+    private static void pairTiles(float[] xp, int ld, int rows, MemorySegment w, long r0, long r1, int in, MemorySegment y, int out, int o0, int o1) {
+        int t = 0;
+        for (; rows - t > 4; t += 8) pairTile(xp, ld, t, Math.min(8, rows - t), w, r0, r1, in, y, out, o0, o1);
+        if (t < rows) pairTile4(xp, ld, t, rows - t, w, r0, r1, in, y, out, o0, o1);
+    }
+
+    /** {@link #pairTile} for up to 4 activation rows: half the FMAs per weight byte when only a few sequences run. */
+    private static void pairTile4(float[] xp, int ld, int t, int m, MemorySegment w, long r0, long r1, int in, MemorySegment y, int out, int o0, int o1) {
+        int x0 = t * ld, last = (t + m - 1) * ld;
+        int x1 = m > 1 ? x0 + ld : last, x2 = m > 2 ? x0 + 2 * ld : last, x3 = last;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        for (int k = 0; k < in; k += 2 * L) {
+            IntVector u = IntVector.fromMemorySegment(I, w, r0 + k * 2L, ByteOrder.LITTLE_ENDIAN);
+            IntVector v = IntVector.fromMemorySegment(I, w, r1 + k * 2L, ByteOrder.LITTLE_ENDIAN);
+            FloatVector ue = u.lanewise(LSHL, 16).reinterpretAsFloats(), uo = u.and(HIGH_HALF).reinterpretAsFloats();
+            FloatVector ve = v.lanewise(LSHL, 16).reinterpretAsFloats(), vo = v.and(HIGH_HALF).reinterpretAsFloats();
+            FloatVector xe = FloatVector.fromArray(F, xp, x0 + k), xo = FloatVector.fromArray(F, xp, x0 + k + L);
+            a0 = uo.fma(xo, ue.fma(xe, a0)); b0 = vo.fma(xo, ve.fma(xe, b0));
+            xe = FloatVector.fromArray(F, xp, x1 + k); xo = FloatVector.fromArray(F, xp, x1 + k + L);
+            a1 = uo.fma(xo, ue.fma(xe, a1)); b1 = vo.fma(xo, ve.fma(xe, b1));
+            xe = FloatVector.fromArray(F, xp, x2 + k); xo = FloatVector.fromArray(F, xp, x2 + k + L);
+            a2 = uo.fma(xo, ue.fma(xe, a2)); b2 = vo.fma(xo, ve.fma(xe, b2));
+            xe = FloatVector.fromArray(F, xp, x3 + k); xo = FloatVector.fromArray(F, xp, x3 + k + L);
+            a3 = uo.fma(xo, ue.fma(xe, a3)); b3 = vo.fma(xo, ve.fma(xe, b3));
+        }
+        boolean two = o1 != o0;
+        long at0 = ((long) t * out + o0) * 4, at1 = ((long) t * out + o1) * 4, row = out * 4L;
+        y.set(F32, at0, a0.reduceLanes(ADD)); if (two) y.set(F32, at1, b0.reduceLanes(ADD));
+        if (m > 1) { y.set(F32, at0 + row, a1.reduceLanes(ADD)); if (two) y.set(F32, at1 + row, b1.reduceLanes(ADD)); }
+        if (m > 2) { y.set(F32, at0 + 2 * row, a2.reduceLanes(ADD)); if (two) y.set(F32, at1 + 2 * row, b2.reduceLanes(ADD)); }
+        if (m > 3) { y.set(F32, at0 + 3 * row, a3.reduceLanes(ADD)); if (two) y.set(F32, at1 + 3 * row, b3.reduceLanes(ADD)); }
     }
 
     /**
