@@ -20,12 +20,14 @@ import static jdk.incubator.vector.VectorOperators.LSHL;
 
 /**
  * Matrix times a few vectors, for batched decoding: {@code x[T,D] · w[O,D]ᵀ → y[T,O]} for small T (2 to
- * {@link Matmul#SMALL_ROWS}). Weights are read from memory once per call. Two paths:
+ * {@link Matmul#SMALL_ROWS}). Weights are read from memory once per call. Three paths:
  * <ul>
  *   <li>BF16 ({@link #bf16}): rows stay bf16 pairs and are converted in registers; each pair of weight rows meets
  *       up to eight activation rows at once, so one conversion feeds eight rows' FMAs. The rows are streamed
  *       straight from w, two streams in two different pages.</li>
- *   <li>every other type ({@link #multiply}): {@link #GROUP} contiguous rows are copied into a per-thread buffer and
+ *   <li>Q8_0 ({@link #q8}): the same pairs of streamed rows and tiles of eight activation rows; each block of 32 is
+ *       converted and scaled once for all of them.</li>
+ *   <li>F16 and F32 ({@link #multiply}): {@link #GROUP} contiguous rows are copied into a per-thread buffer and
  *       converted to f32 once, then each 4-row tile of activations runs a 4 × 4 block of dot products over them,
  *       {@link #KB} columns at a time so that the activations and weights in use stay in L1; partial sums live in a
  *       small array between column blocks.</li>
