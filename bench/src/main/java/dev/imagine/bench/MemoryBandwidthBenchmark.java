@@ -1,8 +1,7 @@
 package dev.imagine.bench;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
+import dev.imagine.engine.cpu.MemoryBandwidth;
+import dev.imagine.engine.cpu.WorkerPool;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -17,11 +16,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 
 /**
- * The memory-bandwidth ceiling that bounds decoding: one streaming read of a 1 GiB off-heap buffer,
- * summed with the Vector API. GB/s = 1.073741824 / (seconds per op).
+ * The memory bandwidth one thread can reach: one streaming read of a 1 GiB off-heap buffer on a single thread
+ * ({@link MemoryBandwidth#stream} on a one-thread pool). {@link CeilingsBenchmark} measures the same read on all
+ * the common pool's threads. GB/s = 1.073741824 / (seconds per op).
  * Run: {@code java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar MemoryBandwidth}
  */
 @State(Scope.Benchmark)
@@ -30,8 +29,8 @@ import java.nio.ByteOrder;
 @Measurement(iterations = 5)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class MemoryBandwidthBenchmark {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final long BYTES = 1L << 30;
+    private final WorkerPool oneThread = new WorkerPool(1);
     private Arena arena;
     private MemorySegment buffer;
 
@@ -39,25 +38,18 @@ public class MemoryBandwidthBenchmark {
     public void allocate() {
         arena = Arena.ofShared();
         buffer = arena.allocate(BYTES, 64);
-        for (long i = 0; i < BYTES; i += 4) buffer.set(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, i, 1f);
+        buffer.fill((byte) 0x3f); // every page touched before timing
     }
 
     @TearDown(Level.Trial)
     public void free() {
         arena.close();
+        oneThread.close();
     }
 
-    /** Sums the whole buffer: buffer[BYTES/4] → one float. Four accumulators keep the loads independent. */
+    /** Sums the whole buffer on the calling thread: buffer[BYTES/4] → one sum. */
     @Benchmark
-    public float streamingRead() {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        long step = F.vectorByteSize();
-        for (long off = 0; off < BYTES; off += 4 * step) {
-            a0 = a0.add(FloatVector.fromMemorySegment(F, buffer, off, ByteOrder.LITTLE_ENDIAN));
-            a1 = a1.add(FloatVector.fromMemorySegment(F, buffer, off + step, ByteOrder.LITTLE_ENDIAN));
-            a2 = a2.add(FloatVector.fromMemorySegment(F, buffer, off + 2 * step, ByteOrder.LITTLE_ENDIAN));
-            a3 = a3.add(FloatVector.fromMemorySegment(F, buffer, off + 3 * step, ByteOrder.LITTLE_ENDIAN));
-        }
-        return a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
+    public double streamingRead() {
+        return MemoryBandwidth.stream(oneThread, buffer);
     }
 }

@@ -101,7 +101,7 @@ final class BatchMatVec {
      */
     static void bf16(float[] xp, int ld, int rows, MemorySegment w, int in, int out, int o0, int o1, MemorySegment y) {
         long rowBytes = (long) in * 2;
-        int s = (int) Math.max(1, (4096 + rowBytes - 1) / rowBytes);
+        int s = MatVec.pageStride(rowBytes);
         int o = o0;
         for (; o + 2 * s <= o1; o += 2 * s) {
             for (int h = 0; h < s; h++) {
@@ -205,7 +205,7 @@ final class BatchMatVec {
     static void q8(float[] xa, int ld, int rows, MemorySegment w, int in, int out, int o0, int o1, MemorySegment y) {
         int blocks = in / 32;
         long rowBytes = (long) blocks * 34;
-        int s = (int) Math.max(1, (4096 + rowBytes - 1) / rowBytes);
+        int s = MatVec.pageStride(rowBytes);
         int o = o0;
         for (; o + 2 * s <= o1; o += 2 * s) {
             for (int h = 0; h < s; h++) {

@@ -101,6 +101,16 @@ final class MatVec {
     }
 
     /**
+     * The row step s of a kernel that streams several weight rows at once: rows o, o+s, o+2s, ... lie in different
+     * 4 KiB pages, so each page holds one stream. Two streams in one page defeat the hardware prefetcher, and the
+     * prefetcher is the only way these loops overlap memory reads with arithmetic (Java has no prefetch
+     * instruction). 1 for rows of a page or longer.
+     */
+    static int pageStride(long rowBytes) {
+        return (int) Math.max(1, (4096 + rowBytes - 1) / rowBytes);
+    }
+
+    /**
      * BF16 rows, eight at a time. One 512-bit int load holds 2L bf16 values; within int lane i the low half is
      * element 2i and the high half element 2i+1, so {@code v << 16} is the even elements as f32 and
      * {@code v & 0xffff0000} the odd ones: two ALU ops per 2L weights instead of a widening conversion. xp is x from
@@ -111,9 +121,8 @@ final class MatVec {
     static void bf16(MemorySegment xp, MemorySegment w, int in, int o0, int o1, MemorySegment y) {
         int kp = pairedColumns(in), step = 2 * L;
         long rowBytes = (long) in * 2;
-        // Rows less than 4 KiB long: take every s-th row, so that each 4 KiB page holds one of the eight streams
-        // (two streams in one page defeat the hardware prefetcher: 19.4 → 23.0 GB/s median on two threads at D = 1024)
-        int s = (int) Math.max(1, (4096 + rowBytes - 1) / rowBytes);
+        // the eight streams in eight pages (19.4 → 23.0 GB/s median on two threads at D = 1024), see pageStride
+        int s = pageStride(rowBytes);
         int o = o0;
         for (; o + 8 * s <= o1; o += 8 * s) {
             for (int h = 0; h < s; h++) bf16x8(xp, w, kp, in, (o + h) * rowBytes, s * rowBytes, y, o + h, s);
@@ -213,7 +222,7 @@ final class MatVec {
     static void q8(MemorySegment x, MemorySegment w, int in, int o0, int o1, MemorySegment y) {
         int blocks = in / 32;
         long rowBytes = (long) blocks * 34;
-        int stride = (int) Math.max(1, (4096 + rowBytes - 1) / rowBytes);
+        int stride = pageStride(rowBytes);
         int o = o0;
         for (; o + 4 * stride <= o1; o += 4 * stride) {
             for (int h = 0; h < stride; h++) q8x4(x, w, blocks, (o + h) * rowBytes, stride * rowBytes, y, o + h, stride);
