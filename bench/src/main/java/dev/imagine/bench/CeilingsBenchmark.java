@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The machine's two ceilings measured the way the kernels run: on the common worker pool (all its threads), a
  * streaming read of a 1 GiB buffer (the bound for decoding) and register-only f32 FMAs (the bound for prefill).
+ * Also the same read on one thread, which on this machine reaches about half of the pool's.
  * Secondary results: {@code gigabytes} and {@code gigaflops} per second. {@link KernelReport} divides each
  * kernel's rate by the ceiling that bounds it.
  * Run: {@code java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar Ceilings}
@@ -36,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class CeilingsBenchmark {
     private static final long BYTES = 1L << 30;
+    private final WorkerPool oneThread = new WorkerPool(1);
     private Arena arena;
     private MemorySegment buffer;
 
@@ -49,6 +51,7 @@ public class CeilingsBenchmark {
     @TearDown(Level.Trial)
     public void free() {
         arena.close();
+        oneThread.close();
     }
 
     /** Per-thread rates JMH reports alongside the ops/s. */
@@ -62,6 +65,13 @@ public class CeilingsBenchmark {
     @Benchmark
     public double streamingRead(Rates rates) {
         double sum = MemoryBandwidth.stream(WorkerPool.common(), buffer);
+        rates.gigabytes += BYTES / 1e9;
+        return sum;
+    }
+
+    @Benchmark
+    public double streamingReadOneThread(Rates rates) {
+        double sum = MemoryBandwidth.stream(oneThread, buffer);
         rates.gigabytes += BYTES / 1e9;
         return sum;
     }

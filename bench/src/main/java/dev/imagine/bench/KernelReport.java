@@ -42,16 +42,17 @@ public final class KernelReport {
         }
         Collection<RunResult> results = new Runner(b.build()).run();
 
-        double bandwidth = 0, peak = 0;
+        double bandwidth = 0, oneThread = 0, peak = 0;
         List<RunResult> kernels = new ArrayList<>();
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark();
             if (name.endsWith("streamingRead")) bandwidth = secondary(r, "gigabytes");
+            else if (name.endsWith("streamingReadOneThread")) oneThread = secondary(r, "gigabytes");
             else if (name.endsWith("fmaPeak")) peak = secondary(r, "gigaflops");
             else kernels.add(r);
         }
-        System.out.printf("%nCeilings on %d threads: streaming read %.1f GB/s, f32 FMA peak %.0f GFLOP/s%n%n",
-                WorkerPool.common().threads(), bandwidth, peak);
+        System.out.printf("%nCeilings on %d threads: streaming read %.1f GB/s (one thread: %.1f), f32 FMA peak %.0f GFLOP/s%n%n",
+                WorkerPool.common().threads(), bandwidth, oneThread, peak);
         System.out.println("| shape (O×D) | T | type | GB/s of weights | GFLOP/s | bound | fraction of bound |");
         System.out.println("|---|--:|---|--:|--:|---|--:|");
         for (RunResult r : kernels) {
