@@ -3,7 +3,6 @@ package dev.imagine.engine.cpu;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
@@ -19,9 +18,7 @@ import static dev.imagine.engine.cpu.WeightLanes.ORDER;
 import static dev.imagine.engine.cpu.WeightLanes.PARTS;
 import static dev.imagine.engine.cpu.WeightLanes.S;
 import static jdk.incubator.vector.VectorOperators.B2F;
-import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.LSHL;
-import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_S2I;
 
 /**
  * Matrix-vector kernels for decoding one token: {@code x[D] · w[O,D]ᵀ → y[O]} over a range of output rows.
@@ -185,28 +182,91 @@ final class MatVec {
 
     // ---- F16: w row o at byte o·D·2 ----
 
+    /** Columns of the four rows converted per pass of {@link #f16}: 4 × 1 KiB of f32, in L1 with x. */
+    private static final int F16_CHUNK = 256;
+    private static final ThreadLocal<float[]> F16_ROWS = ThreadLocal.withInitial(() -> new float[4 * F16_CHUNK]);
+
     /**
-     * One row at a time (the f16 conversion needs more registers than the 4-row loop leaves); x stays in L1, so
-     * the weights are still read once. The conversion is {@link WeightLanes#f16} spelled out so it is inlined.
+     * F16 rows, four at a time (a page apart, as in {@link #bf16}), {@link #F16_CHUNK} columns per pass: the four
+     * row pieces are converted into an L1 buffer by {@link #halvesToFloats}, then one x load serves four f32 FMAs.
+     * The Vector API has no half-float conversion. Spelled out in integer and float ops (exponent shift, a multiply
+     * by 2^112, a blend for Inf/NaN) it cost seven vector instructions per 16 weights: that kernel ran at 9-10 GB/s on
+     * two threads, and at about 1.2 GB/s when one weight in 15 was subnormal, because the multiply then took a
+     * microcode assist. This one runs at 12-15 GB/s whatever the values.
      */
     static void f16(MemorySegment x, MemorySegment w, int in, int o0, int o1, MemorySegment y) {
-        int kv = in - in % L;
         long rowBytes = (long) in * 2;
-        for (int o = o0; o < o1; o++) {
-            long r = o * rowBytes;
-            FloatVector a = FloatVector.zero(F);
-            for (int k = 0; k < kv; k += L) {
-                IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, r + k * 2L, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0);
-                IntVector magnitude = h.and(0x7fff).lanewise(LSHL, 13);
-                IntVector finite = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-                IntVector bits = finite.blend(magnitude.or(0x7f800000), h.and(0x7c00).compare(EQ, 0x7c00));
-                FloatVector wv = bits.or(h.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats();
-                a = wv.fma(FloatVector.fromMemorySegment(F, x, k * 4L, ORDER), a);
-            }
-            float s = a.reduceLanes(VectorOperators.ADD);
-            for (int k = kv; k < in; k++) s += x.get(F32, k * 4L) * Float.float16ToFloat(w.get(I16, r + k * 2L));
-            y.set(F32, o * 4L, s);
+        int s = pageStride(rowBytes);
+        float[] rows = F16_ROWS.get();
+        int o = o0;
+        for (; o + 4 * s <= o1; o += 4 * s) {
+            for (int h = 0; h < s; h++) f16x4(x, w, in, (o + h) * rowBytes, s * rowBytes, y, o + h, s, rows);
         }
+        for (; o + 4 <= o1; o += 4) f16x4(x, w, in, o * rowBytes, rowBytes, y, o, 1, rows);
+        for (; o < o1; o++) { // the last rows of the range, one at a time
+            long r = o * rowBytes;
+            float sum = 0;
+            for (int k0 = 0; k0 < in; k0 += F16_CHUNK) {
+                int n = Math.min(F16_CHUNK, in - k0), nv = n - n % L;
+                halvesToFloats(w, r + k0 * 2L, rows, 0, n);
+                FloatVector a = FloatVector.zero(F);
+                for (int k = 0; k < nv; k += L) a = FloatVector.fromArray(F, rows, k).fma(FloatVector.fromMemorySegment(F, x, (k0 + k) * 4L, ORDER), a);
+                sum += a.reduceLanes(VectorOperators.ADD);
+                for (int k = nv; k < n; k++) sum += rows[k] * x.get(F32, (k0 + k) * 4L);
+            }
+            y.set(F32, o * 4L, sum);
+        }
+    }
+
+    /** Four F16 rows at byte offsets r0 + i·rs (i < 4) into y[o + i·os]; rows is the per-thread buffer. */
+    private static void f16x4(MemorySegment x, MemorySegment w, int in, long r0, long rs, MemorySegment y, int o, int os, float[] rows) {
+        final int c = F16_CHUNK;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (int k0 = 0; k0 < in; k0 += c) {
+            int n = Math.min(c, in - k0), nv = n - n % L;
+            long q0 = r0 + k0 * 2L, q1 = q0 + rs, q2 = q1 + rs, q3 = q2 + rs;
+            for (int k = 0; k < n; k++) {
+                rows[k] = Float.float16ToFloat(w.get(I16, q0 + k * 2L));
+                rows[c + k] = Float.float16ToFloat(w.get(I16, q1 + k * 2L));
+                rows[2 * c + k] = Float.float16ToFloat(w.get(I16, q2 + k * 2L));
+                rows[3 * c + k] = Float.float16ToFloat(w.get(I16, q3 + k * 2L));
+            }
+            // rows[4, n] · x[k0, k0 + n) → 4 sums
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int k = 0; k < nv; k += L) {
+                FloatVector xv = FloatVector.fromMemorySegment(F, x, (k0 + k) * 4L, ORDER);
+                a0 = FloatVector.fromArray(F, rows, k).fma(xv, a0);
+                a1 = FloatVector.fromArray(F, rows, c + k).fma(xv, a1);
+                a2 = FloatVector.fromArray(F, rows, 2 * c + k).fma(xv, a2);
+                a3 = FloatVector.fromArray(F, rows, 3 * c + k).fma(xv, a3);
+            }
+            s0 += a0.reduceLanes(VectorOperators.ADD);
+            s1 += a1.reduceLanes(VectorOperators.ADD);
+            s2 += a2.reduceLanes(VectorOperators.ADD);
+            s3 += a3.reduceLanes(VectorOperators.ADD);
+            for (int k = nv; k < n; k++) {
+                float xk = x.get(F32, (k0 + k) * 4L);
+                s0 += rows[k] * xk;
+                s1 += rows[c + k] * xk;
+                s2 += rows[2 * c + k] * xk;
+                s3 += rows[3 * c + k] * xk;
+            }
+        }
+        long at = o * 4L, ys = os * 4L;
+        y.set(F32, at, s0);
+        y.set(F32, at + ys, s1);
+        y.set(F32, at + 2 * ys, s2);
+        y.set(F32, at + 3 * ys, s3);
+    }
+
+    /**
+     * n f16 values from byte offset r of w as f32 into dst[at..]. A plain loop on purpose: C2 vectorizes
+     * {@code Float.float16ToFloat} over it into the hardware conversion ({@code vcvtph2ps}, 16 values per
+     * instruction where the CPU has F16C or AVX-512), about 30 values per ns from L1 here; where it cannot, the loop
+     * is still exact, only slower.
+     */
+    static void halvesToFloats(MemorySegment w, long r, float[] dst, int at, int n) {
+        for (int k = 0; k < n; k++) dst[at + k] = Float.float16ToFloat(w.get(I16, r + k * 2L));
     }
 
     // ---- Q8_0: w row o is D/32 blocks of 34 bytes (f16 scale d, 32 int8 q); value = d·q ----

@@ -4,7 +4,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -20,7 +19,8 @@ import java.nio.ByteOrder;
  *
  * <p>The hot loops spell these conversions out inline rather than calling the helpers below: C2 may refuse to
  * inline a helper that it already compiled standalone, and a vector crossing a call is boxed on the heap,
- * which is 10-50× slower. The helpers document each conversion and serve the cold paths.
+ * which is 10-50× slower. The helpers document each conversion and serve the cold paths. F16 has no helper here:
+ * the kernels convert it with {@link MatVec#halvesToFloats}, which C2 compiles to the hardware conversion.
  *
  * <p>Usage: {@code FloatVector w = WeightLanes.bf16(seg, byteOffset);}
  */
@@ -38,7 +38,6 @@ final class WeightLanes {
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED;
 
-    private static final FloatVector F16_SCALE = FloatVector.broadcast(F, 0x1p112f);
     /**
      * Every f16 bit pattern as f32 (256 KiB, in L2; a layer's scales use a few hundred entries). A Q8_0 scale then
      * costs two loads and no vector-port work, where {@code Float.float16ToFloat} costs a move, a conversion and a
@@ -73,21 +72,6 @@ final class WeightLanes {
                 .convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0)
                 .lanewise(VectorOperators.LSHL, 16)
                 .reinterpretAsFloats();
-    }
-
-    /**
-     * L IEEE f16 values at a byte offset. The Vector API has no half-float conversion, so: put exponent and
-     * mantissa where f32 keeps them (shift 13) and rescale by 2^(127-15); that is exact for normal and
-     * subnormal halves alike. Inf/NaN (exponent 31) get the all-ones f32 exponent instead; then the sign.
-     */
-    static FloatVector f16(MemorySegment seg, long offset) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(S, seg, offset, ORDER)
-                .convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0);
-        IntVector magnitude = h.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
-        IntVector finite = magnitude.reinterpretAsFloats().mul(F16_SCALE).reinterpretAsInts();
-        VectorMask<Integer> special = h.and(0x7c00).compare(VectorOperators.EQ, 0x7c00);
-        IntVector bits = finite.blend(magnitude.or(0x7f800000), special);
-        return bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
     }
 
     /** B.length() int8 values at a byte offset (one Q8_0 load; take {@link #PARTS} float vectors from it). */
