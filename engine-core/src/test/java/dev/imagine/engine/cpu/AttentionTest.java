@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Causal grouped-query attention over the paged cache against a double-precision loop over the same cached keys
  * and values: head sizes with and without a whole number of 4-vector chunks and a scalar tail, blocks smaller
- * than a head's 4-position steps, both cache types, a prefill batch (every row its own causal length) and a
- * decode batch of two sequences.
+ * than a head's 4-position steps, both cache types, a prefill batch (every row its own causal length), a
+ * decode batch of two sequences, and decode batches of eight completions forked from one prompt.
  */
 class AttentionTest {
     @Test
@@ -49,6 +49,16 @@ class AttentionTest {
             decode.add(a, 1);
             decode.add(b, 2);
             run(cache, decode, qDim, kvDim, heads, kvHeads, headDim, group, rng, arena, what + " decode");
+            // 8 completions forked from a (sharing its blocks; its partly filled last block is copied on write) and b:
+            // more rows than one attention task takes, twice, so that the forks diverge after the shared prompt
+            KvCache.Sequence[] forks = new KvCache.Sequence[8];
+            for (int i = 0; i < forks.length; i++) forks[i] = cache.fork(a);
+            for (int step = 0; step < 2; step++) {
+                Batch group8 = new Batch();
+                for (int i = 0; i < forks.length; i++) group8.add(forks[i], 3 + i);
+                group8.add(b, 3);
+                run(cache, group8, qDim, kvDim, heads, kvHeads, headDim, group, rng, arena, what + " forks, step " + step);
+            }
         }
     }
 
