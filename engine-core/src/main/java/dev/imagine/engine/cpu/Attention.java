@@ -103,8 +103,8 @@ final class Attention {
      * sequences share that block (the completions forked from one prompt, or the rows of one prefill) then read
      * its keys and values from L1 after the first, where a row-major walk streamed the whole shared prompt from
      * memory once per row. At a 2048-token prompt (Qwen3-0.6B shape, BF16, 2 threads) 8 forked completions went from
-     * 19.6 to 26.5 tokens/s in aggregate and the prefill from 62.6 to 85.3 tokens/s; at 128 tokens, where the whole
-     * cache fits in L2/L3, nothing changed.
+     * 19-20 to 24-26 tokens/s in aggregate and the prefill from 61-63 to 85-88 tokens/s; at 128 tokens, where the
+     * whole cache fits in L2/L3, nothing changed.
      */
     private static void attendRows(KvCache cache, int layer, Batch batch, MemorySegment q, MemorySegment out,
                                    int heads, int kvHeads, int headDim, int task, float[][] scratch) {
