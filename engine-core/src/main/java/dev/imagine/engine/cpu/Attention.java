@@ -40,8 +40,12 @@ final class Attention {
     private Attention() {
     }
 
-    /** Per-thread scratch: scores [rows, group, len], then the output accumulators [rows, group, headDim]. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[256], new float[256]});
+    /**
+     * Per-thread scratch: scores [rows, group, len], the output accumulators [rows, group, headDim], and the task's
+     * queries [rows, group, headDim] copied to the heap (a broadcast from an array compiles to one
+     * broadcast-from-memory; from a segment, to a load and a shuffle).
+     */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[256], new float[256], new float[256]});
 
     /** The arguments of one call, reused by the calling thread so that a call allocates nothing. */
     private static final class Call {
@@ -119,26 +123,26 @@ final class Attention {
         int scoreFloats = m * group * maxLen, accFloats = m * group * headDim;
         if (scratch[0].length < scoreFloats) scratch[0] = new float[Math.max(scoreFloats, scratch[0].length * 2)];
         if (scratch[1].length < accFloats) scratch[1] = new float[Math.max(accFloats, scratch[1].length * 2)];
-        float[] scores = scratch[0], acc = scratch[1]; // [m, group, maxLen], [m, group, headDim]
+        if (scratch[2].length < accFloats) scratch[2] = new float[Math.max(accFloats, scratch[2].length * 2)];
+        float[] scores = scratch[0], acc = scratch[1], qa = scratch[2]; // [m, group, maxLen], [m, group, headDim] ×2
+        for (int t = t0; t < t1; t++) {
+            long q0 = ((long) t * heads + (long) g * group) * headDim;
+            MemorySegment.copy(q, ValueLayout.JAVA_FLOAT, q0 * 4, qa, (t - t0) * group * headDim, group * headDim);
+        }
         int blocks = (maxLen + blockSize - 1) / blockSize;
-        // scores[t,h,j] = q[t,h,:] · k[j,g,:] · scale, four positions at a time (one q load feeds four FMAs)
+        // scores[t,h,j] = q[t,h,:] · k[j,g,:] · scale, a vector of positions per FMA (keys transposed in the block)
+        boolean wholeVectors = blockSize % SL == 0;
         for (int b = 0; b < blocks; b++) {
             int j0 = b * blockSize;
             for (int t = t0; t < t1; t++) {
                 int len = batch.position(t) + 1;
                 if (j0 >= len) continue;
-                long headBase = cache.headStart(batch.sequence(t).block(b), g); // positions j0.. of head g, contiguous
+                long headBase = cache.headStart(batch.sequence(t).block(b), g); // k[d][slot] of head g in block b
                 int n = Math.min(len, j0 + blockSize) - j0;
-                long q0 = ((long) t * heads + (long) g * group) * headDim;
                 for (int h = 0; h < group; h++) {
-                    long qOff = q0 + (long) h * headDim;
-                    int at = ((t - t0) * group + h) * maxLen + j0, j = 0;
-                    if (f32) for (; j + 4 <= n; j += 4) dot4F32(q, qOff, keys, headBase + (long) j * headDim, headDim, scale, scores, at + j);
-                    else for (; j + 4 <= n; j += 4) dot4Bf16(q, qOff, keys, headBase + (long) j * headDim, headDim, scale, scores, at + j);
-                    for (; j < n; j++) {
-                        long kOff = headBase + (long) j * headDim;
-                        scores[at + j] = (f32 ? dotF32(q, qOff, keys, kOff, headDim) : dotBf16(q, qOff, keys, kOff, headDim)) * scale;
-                    }
+                    int qAt = ((t - t0) * group + h) * headDim, at = ((t - t0) * group + h) * maxLen + j0;
+                    if (wholeVectors) blockScores(qa, qAt, keys, headBase, blockSize, n, headDim, f32, scale, scores, at);
+                    else blockScoresScalar(qa, qAt, keys, headBase, blockSize, n, headDim, f32, scale, scores, at);
                 }
             }
         }
@@ -178,60 +182,57 @@ final class Attention {
     }
 
     /**
-     * scores[at..at+4) = scale · q[qOff..qOff+n) · k[j] for the four keys j of rows kOff, kOff+n, kOff+2n, kOff+3n
-     * (f32 cache; offsets in floats).
+     * scores[at+j] = scale · Σ_d q[qOff+d] · k[kBase + d·blockSize + j] for the n ≤ blockSize filled slots of one
+     * block (blockSize a multiple of the vector length; offsets in elements). A vector of slots per FMA, q[d]
+     * broadcast; four accumulators over d so the FMAs do not wait on each other. Slots past n hold stale values:
+     * they are computed with the rest and not stored.
      */
-    static void dot4F32(MemorySegment q, long qOff, MemorySegment k, long kOff, int n, float scale, float[] scores, int at) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-        long k1 = kOff + n, k2 = k1 + n, k3 = k2 + n;
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += SL) {
-            FloatVector x = FloatVector.fromMemorySegment(S, q, (qOff + i) * 4, NATIVE);
-            a0 = FloatVector.fromMemorySegment(S, k, (kOff + i) * 4, NATIVE).fma(x, a0);
-            a1 = FloatVector.fromMemorySegment(S, k, (k1 + i) * 4, NATIVE).fma(x, a1);
-            a2 = FloatVector.fromMemorySegment(S, k, (k2 + i) * 4, NATIVE).fma(x, a2);
-            a3 = FloatVector.fromMemorySegment(S, k, (k3 + i) * 4, NATIVE).fma(x, a3);
+    static void blockScores(float[] q, int qOff, MemorySegment k, long kBase, int blockSize, int n, int headDim,
+                            boolean f32, float scale, float[] scores, int at) {
+        int d4 = headDim - headDim % 4;
+        for (int s0 = 0; s0 < n; s0 += SL) {
+            long col = kBase + s0;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            int d = 0;
+            if (f32) {
+                for (; d < d4; d += 4, col += 4L * blockSize) {
+                    // k[d..d+4][s0..s0+SL) · q[d..d+4] → 4 partial score vectors
+                    a0 = FloatVector.fromMemorySegment(S, k, col * 4, NATIVE).fma(FloatVector.broadcast(S, q[qOff + d]), a0);
+                    a1 = FloatVector.fromMemorySegment(S, k, (col + blockSize) * 4, NATIVE).fma(FloatVector.broadcast(S, q[qOff + d + 1]), a1);
+                    a2 = FloatVector.fromMemorySegment(S, k, (col + 2L * blockSize) * 4, NATIVE).fma(FloatVector.broadcast(S, q[qOff + d + 2]), a2);
+                    a3 = FloatVector.fromMemorySegment(S, k, (col + 3L * blockSize) * 4, NATIVE).fma(FloatVector.broadcast(S, q[qOff + d + 3]), a3);
+                }
+                for (; d < headDim; d++, col += blockSize) {
+                    a0 = FloatVector.fromMemorySegment(S, k, col * 4, NATIVE).fma(FloatVector.broadcast(S, q[qOff + d]), a0);
+                }
+            } else {
+                for (; d < d4; d += 4, col += 4L * blockSize) {
+                    a0 = bf16Vector(k, col * 2).fma(FloatVector.broadcast(S, q[qOff + d]), a0);
+                    a1 = bf16Vector(k, (col + blockSize) * 2).fma(FloatVector.broadcast(S, q[qOff + d + 1]), a1);
+                    a2 = bf16Vector(k, (col + 2L * blockSize) * 2).fma(FloatVector.broadcast(S, q[qOff + d + 2]), a2);
+                    a3 = bf16Vector(k, (col + 3L * blockSize) * 2).fma(FloatVector.broadcast(S, q[qOff + d + 3]), a3);
+                }
+                for (; d < headDim; d++, col += blockSize) {
+                    a0 = bf16Vector(k, col * 2).fma(FloatVector.broadcast(S, q[qOff + d]), a0);
+                }
+            }
+            FloatVector sum = a0.add(a1).add(a2.add(a3)).mul(scale);
+            if (n - s0 >= SL) sum.intoArray(scores, at + s0);
+            else sum.intoArray(scores, at + s0, S.indexInRange(0, n - s0));
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float x = q.getAtIndex(F32, qOff + i);
-            s0 += x * k.getAtIndex(F32, kOff + i);
-            s1 += x * k.getAtIndex(F32, k1 + i);
-            s2 += x * k.getAtIndex(F32, k2 + i);
-            s3 += x * k.getAtIndex(F32, k3 + i);
-        }
-        scores[at] = s0 * scale;
-        scores[at + 1] = s1 * scale;
-        scores[at + 2] = s2 * scale;
-        scores[at + 3] = s3 * scale;
     }
 
-    /** {@link #dot4F32} for a bf16 cache (offsets in elements). */
-    static void dot4Bf16(MemorySegment q, long qOff, MemorySegment k, long kOff, int n, float scale, float[] scores, int at) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-        long k1 = kOff + n, k2 = k1 + n, k3 = k2 + n;
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += SL) {
-            FloatVector x = FloatVector.fromMemorySegment(S, q, (qOff + i) * 4, NATIVE);
-            a0 = bf16Vector(k, (kOff + i) * 2).fma(x, a0);
-            a1 = bf16Vector(k, (k1 + i) * 2).fma(x, a1);
-            a2 = bf16Vector(k, (k2 + i) * 2).fma(x, a2);
-            a3 = bf16Vector(k, (k3 + i) * 2).fma(x, a3);
+    /** {@link #blockScores} for block sizes that are not a multiple of the vector length: one slot at a time. */
+    private static void blockScoresScalar(float[] q, int qOff, MemorySegment k, long kBase, int blockSize, int n,
+                                          int headDim, boolean f32, float scale, float[] scores, int at) {
+        for (int j = 0; j < n; j++) {
+            float sum = 0;
+            for (int d = 0; d < headDim; d++) {
+                long kd = kBase + (long) d * blockSize + j;
+                sum += q[qOff + d] * (f32 ? k.getAtIndex(F32, kd) : Float16.bf16ToFloat(k.getAtIndex(I16, kd)));
+            }
+            scores[at + j] = sum * scale;
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float x = q.getAtIndex(F32, qOff + i);
-            s0 += x * Float16.bf16ToFloat(k.getAtIndex(I16, kOff + i));
-            s1 += x * Float16.bf16ToFloat(k.getAtIndex(I16, k1 + i));
-            s2 += x * Float16.bf16ToFloat(k.getAtIndex(I16, k2 + i));
-            s3 += x * Float16.bf16ToFloat(k.getAtIndex(I16, k3 + i));
-        }
-        scores[at] = s0 * scale;
-        scores[at + 1] = s1 * scale;
-        scores[at + 2] = s2 * scale;
-        scores[at + 3] = s3 * scale;
     }
 
     /**
@@ -306,33 +307,6 @@ final class Attention {
         for (; i < end; i++) s[i] *= inv;
     }
 
-    /** Σ_i a[aOff+i]·b[bOff+i] (offsets in floats). */
-    static float dotF32(MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
-        int i = 0;
-        FloatVector acc = FloatVector.zero(S);
-        for (int bound = S.loopBound(n); i < bound; i += SL) {
-            FloatVector x = FloatVector.fromMemorySegment(S, a, (aOff + i) * 4, NATIVE);
-            FloatVector y = FloatVector.fromMemorySegment(S, b, (bOff + i) * 4, NATIVE);
-            acc = x.fma(y, acc);
-        }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) sum += a.getAtIndex(F32, aOff + i) * b.getAtIndex(F32, bOff + i);
-        return sum;
-    }
-
-    /** Σ_i a[aOff+i]·bf16(b[bOff+i]) (offsets in elements): bf16 widened to f32 by a 16-bit left shift. */
-    static float dotBf16(MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
-        int i = 0;
-        FloatVector acc = FloatVector.zero(S);
-        for (int bound = S.loopBound(n); i < bound; i += SL) {
-            FloatVector x = FloatVector.fromMemorySegment(S, a, (aOff + i) * 4, NATIVE);
-            acc = x.fma(bf16Vector(b, (bOff + i) * 2), acc);
-        }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) sum += a.getAtIndex(F32, aOff + i) * Float16.bf16ToFloat(b.getAtIndex(I16, bOff + i));
-        return sum;
-    }
-
     /** S.length() bf16 values at byte offset {@code byteOffset}, widened to f32 lanes. */
     private static FloatVector bf16Vector(MemorySegment b, long byteOffset) {
         return ((IntVector) ShortVector.fromMemorySegment(SHORTS, b, byteOffset, NATIVE)
@@ -341,39 +315,20 @@ final class Attention {
                 .reinterpretAsFloats();
     }
 
-    /** y[yOff+i] += alpha · x[xOff+i] (x in a segment, offsets in floats; y an array). */
-    static void axpyF32(float alpha, MemorySegment x, long xOff, float[] y, int yOff, int n) {
-        int i = 0;
-        FloatVector a = FloatVector.broadcast(S, alpha);
-        for (int bound = S.loopBound(n); i < bound; i += SL) {
-            FloatVector.fromMemorySegment(S, x, (xOff + i) * 4, NATIVE).fma(a, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
-        }
-        for (; i < n; i++) y[yOff + i] += alpha * x.getAtIndex(F32, xOff + i);
-    }
-
-    /** y[yOff+i] += alpha · bf16(x[xOff+i]) (offsets in elements). */
-    static void axpyBf16(float alpha, MemorySegment x, long xOff, float[] y, int yOff, int n) {
-        int i = 0;
-        FloatVector a = FloatVector.broadcast(S, alpha);
-        for (int bound = S.loopBound(n); i < bound; i += SL) {
-            bf16Vector(x, (xOff + i) * 2).fma(a, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
-        }
-        for (; i < n; i++) y[yOff + i] += alpha * Float16.bf16ToFloat(x.getAtIndex(I16, xOff + i));
-    }
-
     /** Writes k and v ({@code [T, kvDim]}) into the cache at each row's sequence and position. */
     static void store(KvCache cache, int layer, Batch batch, MemorySegment k, MemorySegment v) {
-        // k, v [T, kvHeads·headDim] → cache [block, kvHead, slot, headDim]
-        int kvDim = cache.kvDim(), hd = cache.headDim(), kvHeads = kvDim / hd;
+        // k, v [T, kvHeads·headDim] → keys [block, kvHead, headDim, slot], values [block, kvHead, slot, headDim]
+        int kvDim = cache.kvDim(), hd = cache.headDim(), kvHeads = kvDim / hd, bs = cache.blockSize();
         MemorySegment keys = cache.keys(layer), values = cache.values(layer);
         for (int t = 0; t < batch.rows(); t++) {
             for (int g = 0; g < kvHeads; g++) {
                 long dst = cache.offset(batch.sequence(t), batch.position(t), g), src = (long) t * kvDim + (long) g * hd;
+                long kDst = cache.keyOffset(batch.sequence(t), batch.position(t), g);
                 if (cache.dtype() == DType.F32) {
-                    MemorySegment.copy(k, src * 4, keys, dst * 4, hd * 4L);
+                    for (int d = 0; d < hd; d++) keys.setAtIndex(F32, kDst + (long) d * bs, k.getAtIndex(F32, src + d));
                     MemorySegment.copy(v, src * 4, values, dst * 4, hd * 4L);
                 } else {
-                    toBf16(k, src, keys, dst, hd);
+                    for (int d = 0; d < hd; d++) keys.setAtIndex(I16, kDst + (long) d * bs, Float16.floatToBf16(k.getAtIndex(F32, src + d)));
                     toBf16(v, src, values, dst, hd);
                 }
             }

@@ -14,8 +14,10 @@ import java.util.Arrays;
  * group of G completions forked from one prompt shares the prompt's blocks. Appending into a shared,
  * partly filled block copies it first (copy-on-write). Releasing a sequence frees its blocks at once.
  *
- * <p>Storage per layer, for K and for V: {@code [numBlocks, kvHeads, blockSize, headDim]} in f32 or bf16, so that
- * the positions of one KV head within a block are contiguous (attention walks them in order).
+ * <p>Storage per layer in f32 or bf16: V is {@code [numBlocks, kvHeads, blockSize, headDim]}, so that the positions
+ * of one KV head within a block are contiguous rows (attention walks them in order); K is transposed within each
+ * block, {@code [numBlocks, kvHeads, headDim, blockSize]}, so that the scores of a block's positions are one
+ * broadcast FMA per dim over a vector of positions, with no horizontal sum per position.
  *
  * <p>Usage: {@code KvCache kv = new KvCache(config, 16, 4096, DType.F32); Sequence s = kv.newSequence();}
  */
@@ -182,12 +184,26 @@ public final class KvCache implements AutoCloseable {
         s.length += n;
     }
 
-    /** Element index in the layer storage of head {@code kvHead} at position {@code pos} of {@code s}. */
+    /**
+     * Element index in the layer's value storage of head {@code kvHead} at position {@code pos} of {@code s}; dim d
+     * follows at +d.
+     */
     public long offset(Sequence s, int pos, int kvHead) {
         return headStart(s.blocks[pos / blockSize], kvHead) + (long) (pos % blockSize) * headDim;
     }
 
-    /** Element index of slot 0 of head {@code kvHead} in {@code block}; slot i follows at +i·headDim. */
+    /**
+     * Element index in the layer's key storage of dim 0 of head {@code kvHead} at position {@code pos} of {@code s};
+     * dim d follows at +d·blockSize (keys are transposed within a block).
+     */
+    public long keyOffset(Sequence s, int pos, int kvHead) {
+        return headStart(s.blocks[pos / blockSize], kvHead) + pos % blockSize;
+    }
+
+    /**
+     * Element index of head {@code kvHead} in {@code block}: values, slot i at +i·headDim; keys, dim d of slot i at
+     * +d·blockSize + i.
+     */
     public long headStart(int block, int kvHead) {
         return ((long) block * kvHeads + kvHead) * blockSize * headDim;
     }

@@ -10,26 +10,41 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The Vector API kernels of the attention loops against scalar sums, including tails shorter than a vector. */
+/** The Vector API kernels of the attention loops against scalar sums, including fills shorter than a vector. */
 class AttentionKernelsTest {
+    /** Scores over one transposed key block, f32 and bf16, every fill n of the block, heads with a tail of dims. */
     @Test
-    void vectorDotMatchesScalarForF32AndBf16() {
+    void blockScoresMatchADoubleLoopForEveryFill() {
         SplittableRandom rng = new SplittableRandom(4);
+        int blockSize = 32; // a multiple of every vector length (4, 8, 16 floats)
         try (Arena arena = Arena.ofConfined()) {
-            for (int n : new int[]{1, 7, 16, 64, 100, 128, 131}) {
-                MemorySegment a = arena.allocate(4L * (n + 3), 64), f = arena.allocate(4L * (n + 5), 64), h = arena.allocate(2L * (n + 5), 64);
-                float[] av = new float[n], bv = new float[n];
-                for (int i = 0; i < n; i++) {
-                    av[i] = (float) rng.nextGaussian();
-                    bv[i] = Float16.bf16ToFloat(Float16.floatToBf16((float) rng.nextGaussian())); // exactly representable in bf16
-                    a.setAtIndex(ValueLayout.JAVA_FLOAT, i + 3, av[i]);
-                    f.setAtIndex(ValueLayout.JAVA_FLOAT, i + 5, bv[i]);
-                    h.setAtIndex(ValueLayout.JAVA_SHORT, i + 5, Float16.floatToBf16(bv[i]));
+            for (int headDim : new int[]{128, 42, 3}) {
+                float[] q = new float[headDim + 2];
+                for (int d = 0; d < q.length; d++) q[d] = (float) rng.nextGaussian();
+                MemorySegment f = arena.allocate(4L * (headDim * blockSize + 7), 64), h = arena.allocate(2L * (headDim * blockSize + 7), 64);
+                double[][] k = new double[blockSize][headDim];
+                for (int j = 0; j < blockSize; j++) {
+                    for (int d = 0; d < headDim; d++) {
+                        float v = Float16.bf16ToFloat(Float16.floatToBf16((float) rng.nextGaussian())); // exact in bf16
+                        k[j][d] = v;
+                        f.setAtIndex(ValueLayout.JAVA_FLOAT, 7 + (long) d * blockSize + j, v);
+                        h.setAtIndex(ValueLayout.JAVA_SHORT, 7 + (long) d * blockSize + j, Float16.floatToBf16(v));
+                    }
                 }
-                double expected = 0;
-                for (int i = 0; i < n; i++) expected += (double) av[i] * bv[i];
-                assertEquals(expected, Attention.dotF32(a, 3, f, 5, n), 1e-4, "f32 dot n=" + n);
-                assertEquals(expected, Attention.dotBf16(a, 3, h, 5, n), 1e-4, "bf16 dot n=" + n);
+                for (int n = 1; n <= blockSize; n++) {
+                    for (boolean f32 : new boolean[]{true, false}) {
+                        float[] scores = new float[n + 3];
+                        java.util.Arrays.fill(scores, -7f);
+                        Attention.blockScores(q, 2, f32 ? f : h, 7, blockSize, n, headDim, f32, 0.5f, scores, 1);
+                        for (int j = 0; j < n; j++) {
+                            double want = 0;
+                            for (int d = 0; d < headDim; d++) want += q[2 + d] * k[j][d];
+                            assertEquals(want * 0.5, scores[1 + j], 1e-4, (f32 ? "f32" : "bf16") + " headDim " + headDim + " n " + n + " slot " + j);
+                        }
+                        assertEquals(-7f, scores[0], "before the range");
+                        for (int j = 1 + n; j < scores.length; j++) assertEquals(-7f, scores[j], "past the filled slots, n " + n);
+                    }
+                }
             }
         }
     }

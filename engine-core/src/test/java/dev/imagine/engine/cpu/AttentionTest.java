@@ -81,9 +81,9 @@ class AttentionTest {
                 double[] p = new double[len];
                 double max = Double.NEGATIVE_INFINITY, sum = 0;
                 for (int j = 0; j < len; j++) {
-                    long kOff = cache.offset(s, j, g);
+                    long kOff = cache.keyOffset(s, j, g);
                     double dot = 0;
-                    for (int d = 0; d < headDim; d++) dot += q.getAtIndex(ValueLayout.JAVA_FLOAT, (long) t * qDim + h * headDim + d) * cached(keys, kOff + d, cache.dtype());
+                    for (int d = 0; d < headDim; d++) dot += q.getAtIndex(ValueLayout.JAVA_FLOAT, (long) t * qDim + h * headDim + d) * cached(keys, kOff + (long) d * cache.blockSize(), cache.dtype());
                     p[j] = dot / Math.sqrt(headDim);
                     max = Math.max(max, p[j]);
                 }
