@@ -117,7 +117,7 @@ public final class KvCache implements AutoCloseable {
         return headDim;
     }
 
-    /** K storage of a layer: {@code [numBlocks, kvHeads, blockSize, headDim]}. */
+    /** K storage of a layer: {@code [numBlocks, kvHeads, headDim, blockSize]} (transposed within a block, see {@link #keyOffset}). */
     public MemorySegment keys(int layer) {
         return keys[layer];
     }
