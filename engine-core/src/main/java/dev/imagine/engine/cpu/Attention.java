@@ -139,7 +139,14 @@ final class Attention {
                 if (j0 >= len) continue;
                 long headBase = cache.headStart(batch.sequence(t).block(b), g); // k[d][slot] of head g in block b
                 int n = Math.min(len, j0 + blockSize) - j0;
-                for (int h = 0; h < group; h++) {
+                int h = 0;
+                if (wholeVectors) { // two query heads per load of the block's keys
+                    for (; h + 2 <= group; h += 2) {
+                        int qAt = ((t - t0) * group + h) * headDim, at = ((t - t0) * group + h) * maxLen + j0;
+                        blockScores2(qa, qAt, qAt + headDim, keys, headBase, blockSize, n, headDim, f32, scale, scores, at, at + maxLen);
+                    }
+                }
+                for (; h < group; h++) {
                     int qAt = ((t - t0) * group + h) * headDim, at = ((t - t0) * group + h) * maxLen + j0;
                     if (wholeVectors) blockScores(qa, qAt, keys, headBase, blockSize, n, headDim, f32, scale, scores, at);
                     else blockScoresScalar(qa, qAt, keys, headBase, blockSize, n, headDim, f32, scale, scores, at);
@@ -219,6 +226,43 @@ final class Attention {
             FloatVector sum = a0.add(a1).add(a2.add(a3)).mul(scale);
             if (n - s0 >= SL) sum.intoArray(scores, at + s0);
             else sum.intoArray(scores, at + s0, S.indexInRange(0, n - s0));
+        }
+    }
+
+    /**
+     * {@link #blockScores} for two query heads (q at qa and qb, scores at atA and atB) sharing each load of the
+     * block's keys: two loads of q per load of k instead of one, and half the bf16 conversions.
+     */
+    static void blockScores2(float[] q, int qa, int qb, MemorySegment k, long kBase, int blockSize, int n, int headDim,
+                             boolean f32, float scale, float[] scores, int atA, int atB) {
+        int d2 = headDim - headDim % 2;
+        for (int s0 = 0; s0 < n; s0 += SL) {
+            long col = kBase + s0;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, b0 = a0, b1 = a0;
+            int d = 0;
+            for (; d < d2; d += 2, col += 2L * blockSize) {
+                // k[d..d+2][s0..s0+SL) · (qa, qb)[d..d+2] → 2 partial score vectors per head
+                FloatVector k0 = f32 ? FloatVector.fromMemorySegment(S, k, col * 4, NATIVE) : bf16Vector(k, col * 2);
+                FloatVector k1 = f32 ? FloatVector.fromMemorySegment(S, k, (col + blockSize) * 4, NATIVE) : bf16Vector(k, (col + blockSize) * 2);
+                a0 = k0.fma(FloatVector.broadcast(S, q[qa + d]), a0);
+                b0 = k0.fma(FloatVector.broadcast(S, q[qb + d]), b0);
+                a1 = k1.fma(FloatVector.broadcast(S, q[qa + d + 1]), a1);
+                b1 = k1.fma(FloatVector.broadcast(S, q[qb + d + 1]), b1);
+            }
+            if (d < headDim) {
+                FloatVector k0 = f32 ? FloatVector.fromMemorySegment(S, k, col * 4, NATIVE) : bf16Vector(k, col * 2);
+                a0 = k0.fma(FloatVector.broadcast(S, q[qa + d]), a0);
+                b0 = k0.fma(FloatVector.broadcast(S, q[qb + d]), b0);
+            }
+            FloatVector sa = a0.add(a1).mul(scale), sb = b0.add(b1).mul(scale);
+            if (n - s0 >= SL) {
+                sa.intoArray(scores, atA + s0);
+                sb.intoArray(scores, atB + s0);
+            } else {
+                VectorMask<Float> filled = S.indexInRange(0, n - s0);
+                sa.intoArray(scores, atA + s0, filled);
+                sb.intoArray(scores, atB + s0, filled);
+            }
         }
     }
 

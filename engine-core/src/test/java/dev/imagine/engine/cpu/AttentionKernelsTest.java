@@ -12,14 +12,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The Vector API kernels of the attention loops against scalar sums, including fills shorter than a vector. */
 class AttentionKernelsTest {
-    /** Scores over one transposed key block, f32 and bf16, every fill n of the block, heads with a tail of dims. */
+    /**
+     * Scores over one transposed key block, one head and two heads at once, f32 and bf16, every fill n of the
+     * block, heads with a tail of dims.
+     */
     @Test
     void blockScoresMatchADoubleLoopForEveryFill() {
         SplittableRandom rng = new SplittableRandom(4);
         int blockSize = 32; // a multiple of every vector length (4, 8, 16 floats)
         try (Arena arena = Arena.ofConfined()) {
             for (int headDim : new int[]{128, 42, 3}) {
-                float[] q = new float[headDim + 2];
+                float[] q = new float[2 * headDim + 2]; // two heads: from 2 and from 2 + headDim
                 for (int d = 0; d < q.length; d++) q[d] = (float) rng.nextGaussian();
                 MemorySegment f = arena.allocate(4L * (headDim * blockSize + 7), 64), h = arena.allocate(2L * (headDim * blockSize + 7), 64);
                 double[][] k = new double[blockSize][headDim];
@@ -43,6 +46,20 @@ class AttentionKernelsTest {
                         }
                         assertEquals(-7f, scores[0], "before the range");
                         for (int j = 1 + n; j < scores.length; j++) assertEquals(-7f, scores[j], "past the filled slots, n " + n);
+                        // the two-head kernel: head A's scores from 1, head B's from n + 4
+                        float[] two = new float[2 * n + 6];
+                        java.util.Arrays.fill(two, -7f);
+                        Attention.blockScores2(q, 2, 2 + headDim, f32 ? f : h, 7, blockSize, n, headDim, f32, 0.5f, two, 1, n + 4);
+                        for (int j = 0; j < n; j++) {
+                            double wantA = 0, wantB = 0;
+                            for (int d = 0; d < headDim; d++) {
+                                wantA += q[2 + d] * k[j][d];
+                                wantB += q[2 + headDim + d] * k[j][d];
+                            }
+                            assertEquals(wantA * 0.5, two[1 + j], 1e-4, "two heads, A, headDim " + headDim + " n " + n + " slot " + j);
+                            assertEquals(wantB * 0.5, two[n + 4 + j], 1e-4, "two heads, B, headDim " + headDim + " n " + n + " slot " + j);
+                        }
+                        for (int j : new int[]{0, n + 1, n + 2, n + 3, 2 * n + 4, 2 * n + 5}) assertEquals(-7f, two[j], "outside the filled slots, n " + n);
                     }
                 }
             }
