@@ -61,19 +61,22 @@ final class FaultyServer implements AutoCloseable {
     }
 
     private void serve(Socket s) {
-        int now = active.incrementAndGet();
-        maxActive.accumulateAndGet(now, Math::max);
         try (s) {
             InputStream in = s.getInputStream();
             String body = readRequest(in);
+            // A request counts as in flight from its last byte read to the first byte of its answer. Counting
+            // until the socket closes would overlap the client's next request: the client has the whole answer
+            // (Content-Length) and sends again before this thread gets to close.
+            maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
             Fault fault = script.apply(requests.getAndIncrement());
+            try {
+                if (fault == Fault.SLOW) Thread.sleep(slowMillis);
+            } finally {
+                active.decrementAndGet();
+            }
             OutputStream out = s.getOutputStream();
             switch (fault) {
-                case OK -> respond(out, 200, answer.apply(body), "");
-                case SLOW -> {
-                    Thread.sleep(slowMillis);
-                    respond(out, 200, answer.apply(body), "");
-                }
+                case OK, SLOW -> respond(out, 200, answer.apply(body), "");
                 case TOO_MANY -> respond(out, 429, "{\"error\":{\"message\":\"rate limited\"}}", "Retry-After: " + retryAfter + "\r\n");
                 case SERVER_ERROR -> respond(out, 500, "{\"error\":{\"message\":\"boom\"}}", "");
                 case BAD_REQUEST -> respond(out, 400, "{\"error\":{\"message\":\"bad model\"}}", "");
@@ -89,8 +92,6 @@ final class FaultyServer implements AutoCloseable {
             }
         } catch (IOException | InterruptedException e) {
             // the client went away; nothing to do
-        } finally {
-            active.decrementAndGet();
         }
     }
 
