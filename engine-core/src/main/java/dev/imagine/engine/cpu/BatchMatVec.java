@@ -68,17 +68,38 @@ final class BatchMatVec {
     private BatchMatVec() {
     }
 
+    /** Activation rows per tile of the BF16 and Q8_0 kernels. */
+    static final int TILE = 8;
+
+    /** Floats of {@link #interleave}'s output for this many rows of D columns. */
+    static int interleavedFloats(int rows, int in) {
+        return Math.multiplyExact((rows + TILE - 1) / TILE, TILE * in);
+    }
+
     /**
-     * x[T, D] (heap, rows ld apart) → xp (same layout): per 2L-column block of a row, its L even columns then its L odd
-     * columns, matching the lanes of an int load of bf16 pairs (see {@link MatVec#bf16}).
+     * x[T, D] (heap, rows ld apart) → xi, the layout the BF16 and Q8_0 tiles read: tiles of {@link #TILE} rows, in a
+     * tile one chunk of L columns of all its rows after another, {@code xi[tile·8D + (k/L)·8L + slot·L + k%L]}.
+     * A tile's eight loads per chunk then sit at constant offsets from one index: with eight row offsets the
+     * loop ran out of registers and spilled (BF16 at 8 rows, one thread, weights in L3: 54-58 → 95-108 GFLOP/s
+     * together with {@link #bf16}'s long loop over row slices). Slots past the last row are zero. Paired (BF16):
+     * per 2L columns, the L even ones as the first chunk and the L odd ones as the second, matching the lanes of
+     * an int load of bf16 pairs (see {@link MatVec#bf16}).
      */
-    static void pairActivations(float[] x, int ld, int rows, int in, float[] xp) {
-        for (int t = 0; t < rows; t++) {
-            int row = t * ld;
-            for (int k = 0; k + 2 * L <= in; k += 2 * L) {
-                for (int i = 0; i < L; i++) {
-                    xp[row + k + i] = x[row + k + 2 * i];
-                    xp[row + k + L + i] = x[row + k + 2 * i + 1];
+    static void interleave(float[] x, int ld, int rows, int in, boolean paired, float[] xi) {
+        for (int t0 = 0; t0 < rows; t0 += TILE) {
+            int base = t0 * in;
+            for (int slot = 0; slot < TILE; slot++) {
+                int t = t0 + slot;
+                for (int c = 0; c < in / L; c++) {
+                    int at = base + c * TILE * L + slot * L;
+                    if (t >= rows) {
+                        java.util.Arrays.fill(xi, at, at + L, 0f);
+                    } else if (paired) {
+                        int k = c / 2 * 2 * L, odd = c % 2, row = t * ld;
+                        for (int i = 0; i < L; i++) xi[at + i] = x[row + k + 2 * i + odd];
+                    } else {
+                        System.arraycopy(x, t * ld + c * L, xi, at, L);
+                    }
                 }
             }
         }
@@ -97,48 +118,50 @@ final class BatchMatVec {
      * hardware prefetcher then runs ahead of both streams while the tile computes. Copying each group to the heap
      * first, then computing, serialized the memory time and the arithmetic (measured at 8 rows, D = 1024, two
      * threads from DRAM: 7.5-10.8 → 10.1-12.5 GB/s of weights over three alternated rounds; at 2 and 4 rows
-     * +25-40 %). xp from {@link #pairActivations}.
+     * +25-40 %). The tiles loop over a slice of each weight row with a long counter: then C2 checks the slice's
+     * bounds once, not on every load. xi from {@link #interleave} (paired).
      */
-    static void bf16(float[] xp, int ld, int rows, MemorySegment w, int in, int out, int o0, int o1, MemorySegment y) {
+    static void bf16(float[] xi, int rows, MemorySegment w, int in, int out, int o0, int o1, MemorySegment y) {
         long rowBytes = (long) in * 2;
         int s = MatVec.pageStride(rowBytes);
         int o = o0;
         for (; o + 2 * s <= o1; o += 2 * s) {
             for (int h = 0; h < s; h++) {
                 int a = o + h, b = a + s;
-                pairTiles(xp, ld, rows, w, a * rowBytes, b * rowBytes, in, y, out, a, b);
+                pairTiles(xi, rows, w, a * rowBytes, b * rowBytes, in, y, out, a, b);
             }
         }
         for (; o < o1; o += 2) { // the last rows of the range: neighbours, or one row alone
             int b = Math.min(o + 1, o1 - 1);
-            pairTiles(xp, ld, rows, w, o * rowBytes, b * rowBytes, in, y, out, o, b);
+            pairTiles(xi, rows, w, o * rowBytes, b * rowBytes, in, y, out, o, b);
         }
     }
 
     /** All activation rows against the weight rows at r0 and r1: tiles of 8, and a tile of 4 for a rest of 1-4 rows. */
-    private static void pairTiles(float[] xp, int ld, int rows, MemorySegment w, long r0, long r1, int in, MemorySegment y, int out, int o0, int o1) {
+    private static void pairTiles(float[] xi, int rows, MemorySegment w, long r0, long r1, int in, MemorySegment y, int out, int o0, int o1) {
         int t = 0;
-        for (; rows - t > 4; t += 8) pairTile(xp, ld, t, Math.min(8, rows - t), w, r0, r1, in, y, out, o0, o1);
-        if (t < rows) pairTile4(xp, ld, t, rows - t, w, r0, r1, in, y, out, o0, o1);
+        for (; rows - t > 4; t += TILE) pairTile(xi, t * in, t, Math.min(TILE, rows - t), w, r0, r1, in, y, out, o0, o1);
+        if (t < rows) pairTile4(xi, t * in, t, rows - t, w, r0, r1, in, y, out, o0, o1);
     }
 
     /** {@link #pairTile} for up to 4 activation rows: half the FMAs per weight byte when only a few sequences run. */
-    private static void pairTile4(float[] xp, int ld, int t, int m, MemorySegment w, long r0, long r1, int in, MemorySegment y, int out, int o0, int o1) {
-        int x0 = t * ld, last = (t + m - 1) * ld;
-        int x1 = m > 1 ? x0 + ld : last, x2 = m > 2 ? x0 + 2 * ld : last, x3 = last;
+    private static void pairTile4(float[] xi, int xk, int t, int m, MemorySegment w, long r0, long r1, int in, MemorySegment y, int out, int o0, int o1) {
+        long bytes = in * 2L;
+        MemorySegment p = w.asSlice(r0, bytes), q = w.asSlice(r1, bytes);
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        for (int k = 0; k < in; k += 2 * L) {
-            IntVector u = IntVector.fromMemorySegment(I, w, r0 + k * 2L, ByteOrder.LITTLE_ENDIAN);
-            IntVector v = IntVector.fromMemorySegment(I, w, r1 + k * 2L, ByteOrder.LITTLE_ENDIAN);
+        for (long k = 0; k < bytes; k += 4L * L, xk += 2 * TILE * L) {
+            IntVector u = IntVector.fromMemorySegment(I, p, k, ByteOrder.LITTLE_ENDIAN);
+            IntVector v = IntVector.fromMemorySegment(I, q, k, ByteOrder.LITTLE_ENDIAN);
             FloatVector ue = u.lanewise(LSHL, 16).reinterpretAsFloats(), uo = u.and(HIGH_HALF).reinterpretAsFloats();
             FloatVector ve = v.lanewise(LSHL, 16).reinterpretAsFloats(), vo = v.and(HIGH_HALF).reinterpretAsFloats();
-            FloatVector xe = FloatVector.fromArray(F, xp, x0 + k), xo = FloatVector.fromArray(F, xp, x0 + k + L);
+            int odd = xk + TILE * L; // the odd columns' chunk
+            FloatVector xe = FloatVector.fromArray(F, xi, xk), xo = FloatVector.fromArray(F, xi, odd);
             a0 = uo.fma(xo, ue.fma(xe, a0)); b0 = vo.fma(xo, ve.fma(xe, b0));
-            xe = FloatVector.fromArray(F, xp, x1 + k); xo = FloatVector.fromArray(F, xp, x1 + k + L);
+            xe = FloatVector.fromArray(F, xi, xk + L); xo = FloatVector.fromArray(F, xi, odd + L);
             a1 = uo.fma(xo, ue.fma(xe, a1)); b1 = vo.fma(xo, ve.fma(xe, b1));
-            xe = FloatVector.fromArray(F, xp, x2 + k); xo = FloatVector.fromArray(F, xp, x2 + k + L);
+            xe = FloatVector.fromArray(F, xi, xk + 2 * L); xo = FloatVector.fromArray(F, xi, odd + 2 * L);
             a2 = uo.fma(xo, ue.fma(xe, a2)); b2 = vo.fma(xo, ve.fma(xe, b2));
-            xe = FloatVector.fromArray(F, xp, x3 + k); xo = FloatVector.fromArray(F, xp, x3 + k + L);
+            xe = FloatVector.fromArray(F, xi, xk + 3 * L); xo = FloatVector.fromArray(F, xi, odd + 3 * L);
             a3 = uo.fma(xo, ue.fma(xe, a3)); b3 = vo.fma(xo, ve.fma(xe, b3));
         }
         boolean two = o1 != o0;
@@ -150,36 +173,36 @@ final class BatchMatVec {
     }
 
     /**
-     * Up to 8 activation rows (m; rows past m repeat row t+m-1) × the weight rows at byte offsets r0 and r1 of w
+     * Up to 8 activation rows t..t+m (their tile in xi from xk; slots past m are zero) × the weight rows at byte offsets r0 and r1 of w
      * → y[t..t+m, o0] and y[t..t+m, o1] (one row alone when o0 = o1).
      */
-    private static void pairTile(float[] xp, int ld, int t, int m, MemorySegment w, long r0, long r1, int in, MemorySegment y, int out, int o0, int o1) {
-        int x0 = t * ld, last = (t + m - 1) * ld;
-        int x1 = m > 1 ? x0 + ld : last, x2 = m > 2 ? x0 + 2 * ld : last, x3 = m > 3 ? x0 + 3 * ld : last;
-        int x4 = m > 4 ? x0 + 4 * ld : last, x5 = m > 5 ? x0 + 5 * ld : last, x6 = m > 6 ? x0 + 6 * ld : last, x7 = last;
+    private static void pairTile(float[] xi, int xk, int t, int m, MemorySegment w, long r0, long r1, int in, MemorySegment y, int out, int o0, int o1) {
+        long bytes = in * 2L;
+        MemorySegment p = w.asSlice(r0, bytes), q = w.asSlice(r1, bytes);
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
-        for (int k = 0; k < in; k += 2 * L) {
-            // w[o0], w[o1] at columns k..k+2L as even and odd lanes, against x[t..t+7][k..k+2L) (paired)
-            IntVector u = IntVector.fromMemorySegment(I, w, r0 + k * 2L, ByteOrder.LITTLE_ENDIAN);
-            IntVector v = IntVector.fromMemorySegment(I, w, r1 + k * 2L, ByteOrder.LITTLE_ENDIAN);
+        for (long k = 0; k < bytes; k += 4L * L, xk += 2 * TILE * L) {
+            // w[o0], w[o1] at columns 2L·(k/4L) .. +2L as even and odd lanes, against the tile's rows at those columns
+            IntVector u = IntVector.fromMemorySegment(I, p, k, ByteOrder.LITTLE_ENDIAN);
+            IntVector v = IntVector.fromMemorySegment(I, q, k, ByteOrder.LITTLE_ENDIAN);
             FloatVector ue = u.lanewise(LSHL, 16).reinterpretAsFloats(), uo = u.and(HIGH_HALF).reinterpretAsFloats();
             FloatVector ve = v.lanewise(LSHL, 16).reinterpretAsFloats(), vo = v.and(HIGH_HALF).reinterpretAsFloats();
-            FloatVector xe = FloatVector.fromArray(F, xp, x0 + k), xo = FloatVector.fromArray(F, xp, x0 + k + L);
+            int odd = xk + TILE * L; // the odd columns' chunk
+            FloatVector xe = FloatVector.fromArray(F, xi, xk), xo = FloatVector.fromArray(F, xi, odd);
             a0 = uo.fma(xo, ue.fma(xe, a0)); b0 = vo.fma(xo, ve.fma(xe, b0));
-            xe = FloatVector.fromArray(F, xp, x1 + k); xo = FloatVector.fromArray(F, xp, x1 + k + L);
+            xe = FloatVector.fromArray(F, xi, xk + L); xo = FloatVector.fromArray(F, xi, odd + L);
             a1 = uo.fma(xo, ue.fma(xe, a1)); b1 = vo.fma(xo, ve.fma(xe, b1));
-            xe = FloatVector.fromArray(F, xp, x2 + k); xo = FloatVector.fromArray(F, xp, x2 + k + L);
+            xe = FloatVector.fromArray(F, xi, xk + 2 * L); xo = FloatVector.fromArray(F, xi, odd + 2 * L);
             a2 = uo.fma(xo, ue.fma(xe, a2)); b2 = vo.fma(xo, ve.fma(xe, b2));
-            xe = FloatVector.fromArray(F, xp, x3 + k); xo = FloatVector.fromArray(F, xp, x3 + k + L);
+            xe = FloatVector.fromArray(F, xi, xk + 3 * L); xo = FloatVector.fromArray(F, xi, odd + 3 * L);
             a3 = uo.fma(xo, ue.fma(xe, a3)); b3 = vo.fma(xo, ve.fma(xe, b3));
-            xe = FloatVector.fromArray(F, xp, x4 + k); xo = FloatVector.fromArray(F, xp, x4 + k + L);
+            xe = FloatVector.fromArray(F, xi, xk + 4 * L); xo = FloatVector.fromArray(F, xi, odd + 4 * L);
             a4 = uo.fma(xo, ue.fma(xe, a4)); b4 = vo.fma(xo, ve.fma(xe, b4));
-            xe = FloatVector.fromArray(F, xp, x5 + k); xo = FloatVector.fromArray(F, xp, x5 + k + L);
+            xe = FloatVector.fromArray(F, xi, xk + 5 * L); xo = FloatVector.fromArray(F, xi, odd + 5 * L);
             a5 = uo.fma(xo, ue.fma(xe, a5)); b5 = vo.fma(xo, ve.fma(xe, b5));
-            xe = FloatVector.fromArray(F, xp, x6 + k); xo = FloatVector.fromArray(F, xp, x6 + k + L);
+            xe = FloatVector.fromArray(F, xi, xk + 6 * L); xo = FloatVector.fromArray(F, xi, odd + 6 * L);
             a6 = uo.fma(xo, ue.fma(xe, a6)); b6 = vo.fma(xo, ve.fma(xe, b6));
-            xe = FloatVector.fromArray(F, xp, x7 + k); xo = FloatVector.fromArray(F, xp, x7 + k + L);
+            xe = FloatVector.fromArray(F, xi, xk + 7 * L); xo = FloatVector.fromArray(F, xi, odd + 7 * L);
             a7 = uo.fma(xo, ue.fma(xe, a7)); b7 = vo.fma(xo, ve.fma(xe, b7));
         }
         // (no arrays of vectors here: they would put every vector on the heap)
@@ -200,58 +223,59 @@ final class BatchMatVec {
      * from w) meets up to eight activation rows, and each block of 32 int8 values is converted and scaled once
      * for all of them. Per block: 4 byte loads, 4 conversions, 4 scalings, 16 activation loads, 32 FMAs. Copying
      * the rows to the heap, converting them to f32 there and running 4 × 4 tiles (what {@link #multiply} does) took
-     * the copy's time plus a conversion pass on top of the arithmetic.
+     * the copy's time plus a conversion pass on top of the arithmetic. xi from {@link #interleave} (not paired).
      */
-    static void q8(float[] xa, int ld, int rows, MemorySegment w, int in, int out, int o0, int o1, MemorySegment y) {
-        int blocks = in / 32;
-        long rowBytes = (long) blocks * 34;
+    static void q8(float[] xi, int rows, MemorySegment w, int in, int out, int o0, int o1, MemorySegment y) {
+        long rowBytes = (long) in / 32 * 34;
         int s = MatVec.pageStride(rowBytes);
         int o = o0;
         for (; o + 2 * s <= o1; o += 2 * s) {
             for (int h = 0; h < s; h++) {
                 int a = o + h, b = a + s;
-                for (int t = 0; t < rows; t += 8) q8Tile(xa, ld, t, Math.min(8, rows - t), w, a * rowBytes, b * rowBytes, blocks, y, out, a, b);
+                for (int t = 0; t < rows; t += TILE) {
+                    q8Tile(xi, t * in, t, Math.min(TILE, rows - t), w, a * rowBytes, b * rowBytes, rowBytes, y, out, a, b);
+                }
             }
         }
         for (; o < o1; o += 2) { // the last rows of the range: neighbours, or one row alone
             int b = Math.min(o + 1, o1 - 1);
-            for (int t = 0; t < rows; t += 8) q8Tile(xa, ld, t, Math.min(8, rows - t), w, o * rowBytes, b * rowBytes, blocks, y, out, o, b);
+            for (int t = 0; t < rows; t += TILE) {
+                q8Tile(xi, t * in, t, Math.min(TILE, rows - t), w, o * rowBytes, b * rowBytes, rowBytes, y, out, o, b);
+            }
         }
     }
 
     /**
-     * Up to 8 activation rows (m; rows past m repeat row t+m-1) × the Q8_0 rows at byte offsets r0 and r1 of w
-     * → y[t..t+m, o0] and y[t..t+m, o1] (one row alone when o0 = o1).
+     * Up to 8 activation rows t..t+m (their tile in xi from xk) × the Q8_0 rows at byte offsets r0 and r1 of w → y[t..t+m, o0] and
+     * y[t..t+m, o1] (one row alone when o0 = o1).
      */
-    private static void q8Tile(float[] xa, int ld, int t, int m, MemorySegment w, long r0, long r1, int blocks, MemorySegment y, int out, int o0, int o1) {
-        int x0 = t * ld, last = (t + m - 1) * ld;
-        int x1 = m > 1 ? x0 + ld : last, x2 = m > 2 ? x0 + 2 * ld : last, x3 = m > 3 ? x0 + 3 * ld : last;
-        int x4 = m > 4 ? x0 + 4 * ld : last, x5 = m > 5 ? x0 + 5 * ld : last, x6 = m > 6 ? x0 + 6 * ld : last, x7 = last;
+    private static void q8Tile(float[] xi, int xk, int t, int m, MemorySegment w, long r0, long r1, long bytes, MemorySegment y, int out, int o0, int o1) {
+        MemorySegment p = w.asSlice(r0, bytes), q = w.asSlice(r1, bytes);
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
-        for (int blk = 0; blk < blocks; blk++) {
-            long p0 = r0 + blk * 34L, p1 = r1 + blk * 34L;
-            FloatVector d0 = FloatVector.broadcast(F, WeightLanes.q8Scale(w, p0)), d1 = FloatVector.broadcast(F, WeightLanes.q8Scale(w, p1));
-            for (int j = 0; j < 32; j += L) {
-                // d·q of both rows for columns blk·32 + j .. +L, against x[t..t+7] at those columns
+        for (long blk = 0; blk < bytes; blk += 34) {
+            FloatVector d0 = FloatVector.broadcast(F, WeightLanes.q8Scale(p, blk)), d1 = FloatVector.broadcast(F, WeightLanes.q8Scale(q, blk));
+            for (int j = 0; j < 32; j += L, xk += TILE * L) {
+                // d·q of both rows for the block's columns j .. j+L, against the tile's rows at those columns
                 // part: which L-lane quarter/half of the B-byte load these columns are (0 unless B holds more
                 // than L bytes); each convertShape call gets it as a literal, which it needs to compile to vector code
-                int part = j % B.length() / L, k = blk * 32 + j;
-                ByteVector q0 = ByteVector.fromMemorySegment(B, w, p0 + 2 + j - part * L, ORDER);
-                ByteVector q1 = ByteVector.fromMemorySegment(B, w, p1 + 2 + j - part * L, ORDER);
+                int part = j % B.length() / L;
+                ByteVector q0 = ByteVector.fromMemorySegment(B, p, blk + 2 + j - part * L, ORDER);
+                ByteVector q1 = ByteVector.fromMemorySegment(B, q, blk + 2 + j - part * L, ORDER);
                 FloatVector u = (part == 0 ? (FloatVector) q0.convertShape(B2F, F, 0) : (FloatVector) q0.convertShape(B2F, F, 1)).mul(d0);
                 FloatVector v = (part == 0 ? (FloatVector) q1.convertShape(B2F, F, 0) : (FloatVector) q1.convertShape(B2F, F, 1)).mul(d1);
-                FloatVector x = FloatVector.fromArray(F, xa, x0 + k);
+                FloatVector x = FloatVector.fromArray(F, xi, xk);
                 a0 = u.fma(x, a0); b0 = v.fma(x, b0);
-                x = FloatVector.fromArray(F, xa, x1 + k); a1 = u.fma(x, a1); b1 = v.fma(x, b1);
-                x = FloatVector.fromArray(F, xa, x2 + k); a2 = u.fma(x, a2); b2 = v.fma(x, b2);
-                x = FloatVector.fromArray(F, xa, x3 + k); a3 = u.fma(x, a3); b3 = v.fma(x, b3);
-                x = FloatVector.fromArray(F, xa, x4 + k); a4 = u.fma(x, a4); b4 = v.fma(x, b4);
-                x = FloatVector.fromArray(F, xa, x5 + k); a5 = u.fma(x, a5); b5 = v.fma(x, b5);
-                x = FloatVector.fromArray(F, xa, x6 + k); a6 = u.fma(x, a6); b6 = v.fma(x, b6);
-                x = FloatVector.fromArray(F, xa, x7 + k); a7 = u.fma(x, a7); b7 = v.fma(x, b7);
+                x = FloatVector.fromArray(F, xi, xk + L); a1 = u.fma(x, a1); b1 = v.fma(x, b1);
+                x = FloatVector.fromArray(F, xi, xk + 2 * L); a2 = u.fma(x, a2); b2 = v.fma(x, b2);
+                x = FloatVector.fromArray(F, xi, xk + 3 * L); a3 = u.fma(x, a3); b3 = v.fma(x, b3);
+                x = FloatVector.fromArray(F, xi, xk + 4 * L); a4 = u.fma(x, a4); b4 = v.fma(x, b4);
+                x = FloatVector.fromArray(F, xi, xk + 5 * L); a5 = u.fma(x, a5); b5 = v.fma(x, b5);
+                x = FloatVector.fromArray(F, xi, xk + 6 * L); a6 = u.fma(x, a6); b6 = v.fma(x, b6);
+                x = FloatVector.fromArray(F, xi, xk + 7 * L); a7 = u.fma(x, a7); b7 = v.fma(x, b7);
             }
         }
+        // (no arrays of vectors here: they would put every vector on the heap)
         boolean two = o1 != o0;
         long at0 = ((long) t * out + o0) * 4, at1 = ((long) t * out + o1) * 4, row = out * 4L;
         y.set(F32, at0, a0.reduceLanes(ADD)); if (two) y.set(F32, at1, b0.reduceLanes(ADD));

@@ -112,8 +112,14 @@ public final class Matmul {
                 if (job.xa.length < floats) job.xa = new float[Math.max(floats, job.xa.length / 2 * 3)];
                 for (int t = 0; t < rows; t++) MemorySegment.copy(x, java.lang.foreign.ValueLayout.JAVA_FLOAT, (long) t * in * 4, job.xa, t * job.ld, in);
                 if (job.small && job.anyBf16 && BatchMatVec.paired(DType.BF16, in)) {
-                    if (job.xp.length < floats) job.xp = new float[job.xa.length];
-                    BatchMatVec.pairActivations(job.xa, job.ld, rows, in, job.xp);
+                    int n = BatchMatVec.interleavedFloats(rows, in);
+                    if (job.xp.length < n) job.xp = new float[Math.max(n, job.xp.length / 2 * 3)];
+                    BatchMatVec.interleave(job.xa, job.ld, rows, in, true, job.xp);
+                }
+                if (job.small && job.anyQ8) {
+                    int n = BatchMatVec.interleavedFloats(rows, in);
+                    if (job.xq.length < n) job.xq = new float[Math.max(n, job.xq.length / 2 * 3)];
+                    BatchMatVec.interleave(job.xa, job.ld, rows, in, false, job.xq);
                 }
             }
             if (!job.small) {
@@ -181,12 +187,14 @@ public final class Matmul {
         Tensor[] ws;
         MemorySegment[] ys;
         int rows, in, ld, chunks, unitsPerChunk;
-        boolean small, anyBf16, anyOther;
+        boolean small, anyBf16, anyQ8, anyOther;
         /** Chunk c covers units [chunkStart[c], chunkStart[c] + unitsPerChunk) of weight chunkWeight[c] (clipped). */
         int[] chunkWeight = new int[16], chunkStart = new int[16];
         final Scratch xs = new Scratch(), xPlain = new Scratch();
         /** Several rows: x on the heap; Gemm: its gather offsets, and x packed into token tiles. */
-        float[] xa = new float[0], xp = new float[0], xt = new float[0];
+        float[] xa = new float[0], xt = new float[0];
+        /** Several rows, up to {@link #SMALL_ROWS}: x interleaved for the BF16 (paired) and Q8_0 tiles of {@link BatchMatVec}. */
+        float[] xp = new float[0], xq = new float[0];
         int[] index = new int[0];
         // bound once so that handing a chunk method to the pool allocates nothing per call
         final WorkerPool.Chunk chunk = this::runChunk;
@@ -198,10 +206,11 @@ public final class Matmul {
             this.rows = rows;
             this.in = in;
             this.small = small;
-            anyBf16 = anyOther = false;
+            anyBf16 = anyQ8 = anyOther = false;
             for (Tensor w : ws) {
                 if (w.dtype() == DType.BF16) anyBf16 = true;
                 else anyOther = true;
+                if (w.dtype() == DType.Q8_0) anyQ8 = true;
             }
         }
 
@@ -243,8 +252,8 @@ public final class Matmul {
             if (small) {
                 int o0 = u0 * UNIT_ROWS, o1 = Math.min(out, u1 * UNIT_ROWS);
                 if (rows > 1) {
-                    if (BatchMatVec.paired(t.dtype(), in)) BatchMatVec.bf16(xp, ld, rows, w, in, out, o0, o1, y);
-                    else if (t.dtype() == DType.Q8_0) BatchMatVec.q8(xa, ld, rows, w, in, out, o0, o1, y);
+                    if (BatchMatVec.paired(t.dtype(), in)) BatchMatVec.bf16(xp, rows, w, in, out, o0, o1, y);
+                    else if (t.dtype() == DType.Q8_0) BatchMatVec.q8(xq, rows, w, in, out, o0, o1, y);
                     else BatchMatVec.multiply(xa, ld, rows, t.dtype(), w, in, out, o0, o1, y);
                     return;
                 }
