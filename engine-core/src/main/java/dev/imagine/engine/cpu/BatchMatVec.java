@@ -24,7 +24,8 @@ import static jdk.incubator.vector.VectorOperators.LSHL;
  * <ul>
  *   <li>BF16 ({@link #bf16}): rows stay bf16 pairs and are converted in registers; each pair of weight rows meets
  *       up to eight activation rows at once, so one conversion feeds eight rows' FMAs. The rows are streamed
- *       straight from w, two streams in two different pages.</li>
+ *       straight from w, two streams in two different pages; the activations are interleaved per tile of 8 rows
+ *       ({@link #interleave}).</li>
  *   <li>Q8_0 ({@link #q8}): the same pairs of streamed rows and tiles of eight activation rows; each block of 32 is
  *       converted and scaled once for all of them.</li>
  *   <li>F16 and F32 ({@link #multiply}): {@link #GROUP} contiguous rows are copied into a per-thread buffer and
@@ -32,17 +33,20 @@ import static jdk.incubator.vector.VectorOperators.LSHL;
  *       {@link #KB} columns at a time so that the activations and weights in use stay in L1; partial sums live in a
  *       small array between column blocks.</li>
  * </ul>
- * Activations and converted rows are heap arrays indexed by int, rows {@link Matmul#padded} floats apart: the JIT
+ * In all three, activations (and in the third, converted rows) are heap arrays indexed by int; in the third, rows
+ * are {@link Matmul#padded} floats apart. The JIT
  * removes their bounds checks from the loops (for the same loops over memory segments with long offsets it did not,
  * and the checks cost more than the arithmetic), and rows a power of two apart would share L1 sets.
  *
- * <p>Measured (2 threads, weights from DRAM, 8 rows): BF16 10-12.5 GB/s of weights, 80-100 GFLOP/s at 3072 × 1024.
+ * <p>Measured (2 threads, weights from DRAM, 8 rows, JMH over the four benchmark shapes): BF16 8-11 GB/s of weights
+ * (65-86 GFLOP/s), Q8_0 4-6.4 GB/s (57-96 GFLOP/s).
  * On one thread this machine's kernels take about their memory time plus their compute time (see
  * bench/RESULTS.md), so the arithmetic per weight byte (8 FLOP at 8 rows) bounds how close this gets to the
  * bandwidth.
  *
- * <p>Usage: {@code BatchMatVec.multiply(xa, ld, T, w.dtype(), w.data(), D, O, o0, o1, y);} (xa: x copied to the heap,
- * rows ld apart)
+ * <p>Usage: {@code BatchMatVec.interleave(xa, ld, T, D, false, xi); BatchMatVec.q8(xi, T, w.data(), D, O, o0, o1, y);}
+ * or {@code BatchMatVec.multiply(xa, ld, T, w.dtype(), w.data(), D, O, o0, o1, y);} (xa: x copied to the heap, rows
+ * ld apart)
  */
 final class BatchMatVec {
     /** Weight rows converted together. */
