@@ -35,8 +35,9 @@ import static jdk.incubator.vector.VectorOperators.LSHL;
  * </ul>
  * In all three, activations (and in the third, converted rows) are heap arrays indexed by int; in the third, rows
  * are {@link Matmul#padded} floats apart. The JIT
- * removes their bounds checks from the loops (for the same loops over memory segments with long offsets it did not,
- * and the checks cost more than the arithmetic), and rows a power of two apart would share L1 sets.
+ * removes their bounds checks from the loops (over a memory segment at a long offset plus an int counter it did
+ * not, and the checks cost more than the arithmetic; the BF16 and Q8_0 tiles therefore read each weight row as a
+ * slice under a long counter, which it does check once), and rows a power of two apart would share L1 sets.
  *
  * <p>Measured (2 threads, weights from DRAM, 8 rows, JMH over the four benchmark shapes): BF16 8-11 GB/s of weights
  * (65-86 GFLOP/s), Q8_0 4-6.4 GB/s (57-96 GFLOP/s).
