@@ -23,8 +23,8 @@ import static jdk.incubator.vector.VectorOperators.LSHL;
 /**
  * Matrix-vector kernels for decoding one token: {@code x[D] · w[O,D]ᵀ → y[O]} over a range of output rows.
  * Every weight byte is read once, so these are bound by memory bandwidth: they convert weights in
- * registers (F16 through a small L1 buffer, see {@link #f16}) and walk several weight rows at a time (eight for BF16, four for F32, F16 and Q8_0) so that each x vector
- * load feeds several FMAs.
+ * registers (F16 through a small L1 buffer, see {@link #f16}) and walk several weight rows at a time (eight for
+ * BF16, four for F32, F16 and Q8_0) so that each x vector load feeds several FMAs.
  *
  * <p>Usage: {@code MatVec.bf16(xp, w.data(), D, o0, o1, y);} with xp from {@link #pairActivations} (ranges come
  * from {@link Matmul})
