@@ -19,9 +19,14 @@ import java.nio.ByteOrder;
  * Causal grouped-query attention over the paged {@link KvCache}, and the writes of new keys and values into it.
  * One task per (KV head, up to 8 rows), so that each cached K and V row is read once for all the query heads
  * sharing it, and once for all the task's rows that share its block; tasks run on the {@link WorkerPool} when
- * there is enough work to split. Scores go into a per-thread array,
- * softmax runs on whole vectors (the Vector API's exp), and the weighted sum of V accumulates in a per-thread
- * array before one write to the output.
+ * there is enough work to split. Rows of a task that read the same physical block (the rows of one prefill, or
+ * completions forked from one prompt) are taken together, as small matrix products: their queries, 8 at a time,
+ * share each load of the block's keys ({@link #blockScores8}), and 4 at a time each load of its values. Scores go
+ * into a per-thread array, softmax runs on whole vectors (the Vector API's exp), and the weighted sum of V
+ * accumulates in a per-thread array before one write to the output.
+ *
+ * <p>Measured (Qwen3-0.6B heads, 2 threads, f32 cache, one layer): prefill attention of 2048 rows 319-323 → 197 ms
+ * (53 → 87 GFLOP/s), of 512 rows 16-19 → 12 ms; a decode step of 8 forks at a 2048-token prompt 2.1-2.6 → 1.4-1.8 ms.
  *
  * <p>Usage: {@code Attention.attend(pool, cache, layer, batch, q, out, heads, kvHeads, headDim);}
  */
@@ -41,11 +46,12 @@ final class Attention {
     }
 
     /**
-     * Per-thread scratch: scores [rows, group, len], the output accumulators [rows, group, headDim], and the task's
+     * Per-thread scratch: scores [rows, group, len], the output accumulators [rows, group, headDim], the task's
      * queries [rows, group, headDim] copied to the heap (a broadcast from an array compiles to one
-     * broadcast-from-memory; from a segment, to a load and a shuffle).
+     * broadcast-from-memory; from a segment, to a load and a shuffle), and the same queries by chunks of
+     * {@link #QUERIES} with their dims interleaved, [chunk, headDim, 8], for {@link #blockScores8}.
      */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[256], new float[256], new float[256]});
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[256], new float[256], new float[256], new float[256]});
 
     /** The arguments of one call, reused by the calling thread so that a call allocates nothing. */
     private static final class Call {
@@ -129,62 +135,212 @@ final class Attention {
             long q0 = ((long) t * heads + (long) g * group) * headDim;
             MemorySegment.copy(q, ValueLayout.JAVA_FLOAT, q0 * 4, qa, (t - t0) * group * headDim, group * headDim);
         }
-        int blocks = (maxLen + blockSize - 1) / blockSize;
-        // scores[t,h,j] = q[t,h,:] · k[j,g,:] · scale, a vector of positions per FMA (keys transposed in the block)
+        int blocks = (maxLen + blockSize - 1) / blockSize, queries = m * group;
         boolean wholeVectors = blockSize % SL == 0;
-        for (int b = 0; b < blocks; b++) {
-            int j0 = b * blockSize;
-            for (int t = t0; t < t1; t++) {
-                int len = batch.position(t) + 1;
-                if (j0 >= len) continue;
-                long headBase = cache.headStart(batch.sequence(t).block(b), g); // k[d][slot] of head g in block b
-                int n = Math.min(len, j0 + blockSize) - j0;
-                int h = 0;
-                if (wholeVectors) { // two query heads per load of the block's keys
-                    for (; h + 2 <= group; h += 2) {
-                        int qAt = ((t - t0) * group + h) * headDim, at = ((t - t0) * group + h) * maxLen + j0;
-                        blockScores2(qa, qAt, qAt + headDim, keys, headBase, blockSize, n, headDim, f32, scale, scores, at, at + maxLen);
-                    }
-                }
-                for (; h < group; h++) {
-                    int qAt = ((t - t0) * group + h) * headDim, at = ((t - t0) * group + h) * maxLen + j0;
-                    if (wholeVectors) blockScores(qa, qAt, keys, headBase, blockSize, n, headDim, f32, scale, scores, at);
-                    else blockScoresScalar(qa, qAt, keys, headBase, blockSize, n, headDim, f32, scale, scores, at);
+        int chunks = wholeVectors ? queries / QUERIES : 0;
+        if (chunks > 0) {
+            if (scratch[3].length < chunks * QUERIES * headDim) scratch[3] = new float[Math.max(chunks * QUERIES * headDim, scratch[3].length * 2)];
+            float[] qt = scratch[3];
+            for (int c = 0; c < chunks; c++) {
+                for (int i = 0; i < QUERIES; i++) {
+                    int from = (c * QUERIES + i) * headDim, to = c * QUERIES * headDim + i;
+                    for (int d = 0; d < headDim; d++) qt[to + d * QUERIES] = qa[from + d];
                 }
             }
         }
-        for (int t = t0; t < t1; t++) {
-            for (int h = 0; h < group; h++) softmax(scores, ((t - t0) * group + h) * maxLen, batch.position(t) + 1);
+        // scores[t,h,j] = q[t,h,:] · k[j,g,:] · scale, a vector of positions per FMA (keys transposed in the block).
+        // Rows that read the same physical block (one prefill's rows; completions forked from one prompt) go
+        // together: their queries in chunks of 8 share each load of the block's keys. Such a run computes its
+        // longest row's n slots for every row: a shorter row's extra scores lie past its length, where softmax
+        // does not look, and are zeroed before the V pass.
+        for (int b = 0; b < blocks; b++) {
+            int j0 = b * blockSize;
+            for (int t = t0, u; t < t1; t = u) {
+                u = t + 1;
+                if (j0 >= batch.position(t) + 1) continue;
+                int block = batch.sequence(t).block(b), n = Math.min(batch.position(t) + 1, j0 + blockSize) - j0;
+                for (; u < t1 && batch.position(u) + 1 > j0 && batch.sequence(u).block(b) == block; u++) {
+                    n = Math.max(n, Math.min(batch.position(u) + 1, j0 + blockSize) - j0);
+                }
+                long headBase = cache.headStart(block, g); // k[d][slot] of head g in block b
+                int qi = (t - t0) * group, qEnd = (u - t0) * group;
+                // whole chunks of 8 queries (chunks start at multiples of 8 in the task)
+                for (int c = (qi + QUERIES - 1) / QUERIES; wholeVectors && (c + 1) * QUERIES <= qEnd && c < chunks; c++) {
+                    if (c * QUERIES > qi) scoresOneByOne(qa, qi, c * QUERIES, keys, headBase, blockSize, n, headDim, f32, scale, scores, maxLen, j0);
+                    blockScores8(scratch[3], c * QUERIES * headDim, keys, headBase, blockSize, n, headDim, f32, scale, scores, c * QUERIES * maxLen + j0, maxLen);
+                    qi = (c + 1) * QUERIES;
+                }
+                scoresOneByOne(qa, qi, qEnd, keys, headBase, blockSize, n, headDim, f32, scale, scores, maxLen, j0);
+            }
         }
-        // acc[t,h,:] = Σ_j softmax[t,h,j] · v[j,g,:], block by block; within a block four vectors of dims stay in
-        // registers while its positions stream past
+        for (int t = t0; t < t1; t++) {
+            for (int h = 0; h < group; h++) {
+                int from = ((t - t0) * group + h) * maxLen, len = batch.position(t) + 1;
+                softmax(scores, from, len);
+                java.util.Arrays.fill(scores, from + len, from + maxLen, 0f); // see the runs above
+            }
+        }
+        // acc[t,h,:] = Σ_j softmax[t,h,j] · v[j,g,:], block by block, in the same runs of rows: four queries × four
+        // vectors of dims stay in registers while the block's positions stream past, so each load of V serves four
+        // queries
         int dv = S.loopBound(headDim);
         for (int b = 0; b < blocks; b++) {
             int j0 = b * blockSize;
-            for (int t = t0; t < t1; t++) {
-                int len = batch.position(t) + 1;
-                if (j0 >= len) continue;
-                long headBase = cache.headStart(batch.sequence(t).block(b), g);
-                int n = Math.min(len, j0 + blockSize) - j0;
-                for (int h = 0; h < group; h++) {
-                    int pAt = ((t - t0) * group + h) * maxLen + j0, a = ((t - t0) * group + h) * headDim;
-                    int d0 = 0;
-                    for (; d0 + 4 * SL <= dv; d0 += 4 * SL) weighted4(values, headBase + d0, headDim, n, f32, scores, pAt, acc, a + d0, b == 0);
-                    for (; d0 < dv; d0 += SL) weighted1(values, headBase + d0, headDim, n, f32, scores, pAt, acc, a + d0, b == 0);
-                    for (; d0 < headDim; d0++) { // dims past the last whole vector
-                        float sum = b == 0 ? 0 : acc[a + d0];
-                        for (int j = 0; j < n; j++) {
-                            long v = headBase + (long) j * headDim + d0;
-                            sum += scores[pAt + j] * (f32 ? values.getAtIndex(F32, v) : Float16.bf16ToFloat(values.getAtIndex(I16, v)));
-                        }
-                        acc[a + d0] = sum;
-                    }
+            for (int t = t0, u; t < t1; t = u) {
+                u = t + 1;
+                if (j0 >= batch.position(t) + 1) continue;
+                int block = batch.sequence(t).block(b), n = Math.min(batch.position(t) + 1, j0 + blockSize) - j0;
+                for (; u < t1 && batch.position(u) + 1 > j0 && batch.sequence(u).block(b) == block; u++) {
+                    n = Math.max(n, Math.min(batch.position(u) + 1, j0 + blockSize) - j0);
                 }
+                long headBase = cache.headStart(block, g);
+                int qi = (t - t0) * group, qEnd = (u - t0) * group;
+                for (; qi + 4 <= qEnd; qi += 4) {
+                    int pAt = qi * maxLen + j0, a = qi * headDim, d0 = 0;
+                    for (; d0 + 4 * SL <= dv; d0 += 4 * SL) weighted4x4(values, headBase + d0, headDim, n, f32, scores, pAt, maxLen, acc, a + d0, headDim, b == 0);
+                    for (int i = 0; i < 4; i++) weightedRest(values, headBase, headDim, n, f32, scores, pAt + i * maxLen, acc, a + i * headDim, d0, dv, b == 0);
+                }
+                for (; qi < qEnd; qi++) weightedRest(values, headBase, headDim, n, f32, scores, qi * maxLen + j0, acc, qi * headDim, 0, dv, b == 0);
             }
         }
         for (int t = t0; t < t1; t++) {
             long q0 = ((long) t * heads + (long) g * group) * headDim;
             MemorySegment.copy(acc, (t - t0) * group * headDim, out, ValueLayout.JAVA_FLOAT, q0 * 4, group * headDim);
+        }
+    }
+
+    /** Queries per chunk of {@link #blockScores8}. */
+    static final int QUERIES = 8;
+
+    /**
+     * Scores of queries [from, to) of a task (qa[qi·headDim ..], scores[qi·maxLen + j0 ..]) against one block, two
+     * heads per load of the block's keys where two are left, else one.
+     */
+    private static void scoresOneByOne(float[] qa, int from, int to, MemorySegment keys, long headBase, int blockSize, int n,
+                                       int headDim, boolean f32, float scale, float[] scores, int maxLen, int j0) {
+        int qi = from;
+        if (blockSize % SL == 0) {
+            for (; qi + 2 <= to; qi += 2) {
+                blockScores2(qa, qi * headDim, (qi + 1) * headDim, keys, headBase, blockSize, n, headDim, f32, scale, scores, qi * maxLen + j0, (qi + 1) * maxLen + j0);
+            }
+        }
+        for (; qi < to; qi++) {
+            if (blockSize % SL == 0) blockScores(qa, qi * headDim, keys, headBase, blockSize, n, headDim, f32, scale, scores, qi * maxLen + j0);
+            else blockScoresScalar(qa, qi * headDim, keys, headBase, blockSize, n, headDim, f32, scale, scores, qi * maxLen + j0);
+        }
+    }
+
+    /**
+     * {@link #blockScores} for eight queries sharing each load of the block's keys: per vector of slots, eight
+     * accumulators over d, one key load and eight broadcast FMAs per d. qt holds the eight queries with their
+     * dims interleaved, qt[qOff + d·8 + i]; query i's scores go to scores[at + i·stride ..].
+     */
+    static void blockScores8(float[] qt, int qOff, MemorySegment k, long kBase, int blockSize, int n, int headDim,
+                             boolean f32, float scale, float[] scores, int at, int stride) {
+        for (int s0 = 0; s0 < n; s0 += SL) {
+            long col = kBase + s0;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            for (int d = 0, qd = qOff; d < headDim; d++, col += blockSize, qd += QUERIES) {
+                // k[d][s0..s0+SL) · q[0..8][d] → 8 partial score vectors
+                FloatVector kv = f32 ? FloatVector.fromMemorySegment(S, k, col * 4, NATIVE) : bf16Vector(k, col * 2);
+                a0 = kv.fma(FloatVector.broadcast(S, qt[qd]), a0);
+                a1 = kv.fma(FloatVector.broadcast(S, qt[qd + 1]), a1);
+                a2 = kv.fma(FloatVector.broadcast(S, qt[qd + 2]), a2);
+                a3 = kv.fma(FloatVector.broadcast(S, qt[qd + 3]), a3);
+                a4 = kv.fma(FloatVector.broadcast(S, qt[qd + 4]), a4);
+                a5 = kv.fma(FloatVector.broadcast(S, qt[qd + 5]), a5);
+                a6 = kv.fma(FloatVector.broadcast(S, qt[qd + 6]), a6);
+                a7 = kv.fma(FloatVector.broadcast(S, qt[qd + 7]), a7);
+            }
+            int o = at + s0;
+            if (n - s0 >= SL) {
+                a0.mul(scale).intoArray(scores, o);
+                a1.mul(scale).intoArray(scores, o + stride);
+                a2.mul(scale).intoArray(scores, o + 2 * stride);
+                a3.mul(scale).intoArray(scores, o + 3 * stride);
+                a4.mul(scale).intoArray(scores, o + 4 * stride);
+                a5.mul(scale).intoArray(scores, o + 5 * stride);
+                a6.mul(scale).intoArray(scores, o + 6 * stride);
+                a7.mul(scale).intoArray(scores, o + 7 * stride);
+            } else {
+                VectorMask<Float> filled = S.indexInRange(0, n - s0);
+                a0.mul(scale).intoArray(scores, o, filled);
+                a1.mul(scale).intoArray(scores, o + stride, filled);
+                a2.mul(scale).intoArray(scores, o + 2 * stride, filled);
+                a3.mul(scale).intoArray(scores, o + 3 * stride, filled);
+                a4.mul(scale).intoArray(scores, o + 4 * stride, filled);
+                a5.mul(scale).intoArray(scores, o + 5 * stride, filled);
+                a6.mul(scale).intoArray(scores, o + 6 * stride, filled);
+                a7.mul(scale).intoArray(scores, o + 7 * stride, filled);
+            }
+        }
+    }
+
+    /**
+     * {@link #weighted4} for four queries (probabilities at p[pAt + i·stride ..], sums at acc[a + i·accStride ..])
+     * sharing each load of V: per position, four V loads, four broadcasts and sixteen FMAs into sixteen accumulators.
+     */
+    private static void weighted4x4(MemorySegment values, long row, int headDim, int n, boolean f32, float[] p, int pAt, int stride,
+                                    float[] acc, int a, int accStride, boolean first) {
+        int a1 = a + accStride, a2 = a1 + accStride, a3 = a2 + accStride;
+        FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
+        if (first) {
+            c00 = c01 = c02 = c03 = c10 = c11 = c12 = c13 = c20 = c21 = c22 = c23 = c30 = c31 = c32 = c33 = FloatVector.zero(S);
+        } else {
+            c00 = FloatVector.fromArray(S, acc, a); c01 = FloatVector.fromArray(S, acc, a + SL);
+            c02 = FloatVector.fromArray(S, acc, a + 2 * SL); c03 = FloatVector.fromArray(S, acc, a + 3 * SL);
+            c10 = FloatVector.fromArray(S, acc, a1); c11 = FloatVector.fromArray(S, acc, a1 + SL);
+            c12 = FloatVector.fromArray(S, acc, a1 + 2 * SL); c13 = FloatVector.fromArray(S, acc, a1 + 3 * SL);
+            c20 = FloatVector.fromArray(S, acc, a2); c21 = FloatVector.fromArray(S, acc, a2 + SL);
+            c22 = FloatVector.fromArray(S, acc, a2 + 2 * SL); c23 = FloatVector.fromArray(S, acc, a2 + 3 * SL);
+            c30 = FloatVector.fromArray(S, acc, a3); c31 = FloatVector.fromArray(S, acc, a3 + SL);
+            c32 = FloatVector.fromArray(S, acc, a3 + 2 * SL); c33 = FloatVector.fromArray(S, acc, a3 + 3 * SL);
+        }
+        for (int j = 0; j < n; j++, row += headDim) {
+            // v[j][d0..d0+4·SL) · p[0..4][j] → 4 × 4 accumulators
+            FloatVector v0, v1, v2, v3;
+            if (f32) {
+                v0 = FloatVector.fromMemorySegment(S, values, row * 4, NATIVE);
+                v1 = FloatVector.fromMemorySegment(S, values, (row + SL) * 4, NATIVE);
+                v2 = FloatVector.fromMemorySegment(S, values, (row + 2 * SL) * 4, NATIVE);
+                v3 = FloatVector.fromMemorySegment(S, values, (row + 3 * SL) * 4, NATIVE);
+            } else {
+                v0 = bf16Vector(values, row * 2);
+                v1 = bf16Vector(values, (row + SL) * 2);
+                v2 = bf16Vector(values, (row + 2 * SL) * 2);
+                v3 = bf16Vector(values, (row + 3 * SL) * 2);
+            }
+            FloatVector w = FloatVector.broadcast(S, p[pAt + j]);
+            c00 = v0.fma(w, c00); c01 = v1.fma(w, c01); c02 = v2.fma(w, c02); c03 = v3.fma(w, c03);
+            w = FloatVector.broadcast(S, p[pAt + stride + j]);
+            c10 = v0.fma(w, c10); c11 = v1.fma(w, c11); c12 = v2.fma(w, c12); c13 = v3.fma(w, c13);
+            w = FloatVector.broadcast(S, p[pAt + 2 * stride + j]);
+            c20 = v0.fma(w, c20); c21 = v1.fma(w, c21); c22 = v2.fma(w, c22); c23 = v3.fma(w, c23);
+            w = FloatVector.broadcast(S, p[pAt + 3 * stride + j]);
+            c30 = v0.fma(w, c30); c31 = v1.fma(w, c31); c32 = v2.fma(w, c32); c33 = v3.fma(w, c33);
+        }
+        c00.intoArray(acc, a); c01.intoArray(acc, a + SL); c02.intoArray(acc, a + 2 * SL); c03.intoArray(acc, a + 3 * SL);
+        c10.intoArray(acc, a1); c11.intoArray(acc, a1 + SL); c12.intoArray(acc, a1 + 2 * SL); c13.intoArray(acc, a1 + 3 * SL);
+        c20.intoArray(acc, a2); c21.intoArray(acc, a2 + SL); c22.intoArray(acc, a2 + 2 * SL); c23.intoArray(acc, a2 + 3 * SL);
+        c30.intoArray(acc, a3); c31.intoArray(acc, a3 + SL); c32.intoArray(acc, a3 + 2 * SL); c33.intoArray(acc, a3 + 3 * SL);
+    }
+
+    /**
+     * One query's weighted sum over one block for dims [from, headDim): four vectors at a time, then one, then the
+     * dims past the last whole vector (dv = headDim rounded down to vectors).
+     */
+    private static void weightedRest(MemorySegment values, long headBase, int headDim, int n, boolean f32, float[] p, int pAt,
+                                     float[] acc, int a, int from, int dv, boolean first) {
+        int d0 = from;
+        for (; d0 + 4 * SL <= dv; d0 += 4 * SL) weighted4(values, headBase + d0, headDim, n, f32, p, pAt, acc, a + d0, first);
+        for (; d0 < dv; d0 += SL) weighted1(values, headBase + d0, headDim, n, f32, p, pAt, acc, a + d0, first);
+        for (; d0 < headDim; d0++) { // dims past the last whole vector
+            float sum = first ? 0 : acc[a + d0];
+            for (int j = 0; j < n; j++) {
+                long v = headBase + (long) j * headDim + d0;
+                sum += p[pAt + j] * (f32 ? values.getAtIndex(F32, v) : Float16.bf16ToFloat(values.getAtIndex(I16, v)));
+            }
+            acc[a + d0] = sum;
         }
     }
 

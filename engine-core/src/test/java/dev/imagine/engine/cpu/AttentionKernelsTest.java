@@ -66,6 +66,52 @@ class AttentionKernelsTest {
         }
     }
 
+    /**
+     * Eight queries at once over one key block (their dims interleaved, as attendRows lays them out), f32 and bf16,
+     * every fill n: each query's scores at its own stride, nothing written past the filled slots.
+     */
+    @Test
+    void blockScores8MatchesADoubleLoopForEveryFill() {
+        SplittableRandom rng = new SplittableRandom(5);
+        int blockSize = 32, queries = Attention.QUERIES;
+        try (Arena arena = Arena.ofConfined()) {
+            for (int headDim : new int[]{128, 42, 3}) {
+                double[][] q = new double[queries][headDim];
+                float[] qt = new float[3 + queries * headDim]; // from 3: query i, dim d at 3 + d·8 + i
+                for (int i = 0; i < queries; i++) {
+                    for (int d = 0; d < headDim; d++) qt[3 + d * queries + i] = (float) (q[i][d] = (float) rng.nextGaussian());
+                }
+                MemorySegment f = arena.allocate(4L * (headDim * blockSize + 5), 64), h = arena.allocate(2L * (headDim * blockSize + 5), 64);
+                double[][] k = new double[blockSize][headDim];
+                for (int j = 0; j < blockSize; j++) {
+                    for (int d = 0; d < headDim; d++) {
+                        float v = Float16.bf16ToFloat(Float16.floatToBf16((float) rng.nextGaussian())); // exact in bf16
+                        k[j][d] = v;
+                        f.setAtIndex(ValueLayout.JAVA_FLOAT, 5 + (long) d * blockSize + j, v);
+                        h.setAtIndex(ValueLayout.JAVA_SHORT, 5 + (long) d * blockSize + j, Float16.floatToBf16(v));
+                    }
+                }
+                for (int n = 1; n <= blockSize; n++) {
+                    for (boolean f32 : new boolean[]{true, false}) {
+                        int stride = n + 2;
+                        float[] scores = new float[1 + queries * stride];
+                        java.util.Arrays.fill(scores, -7f);
+                        Attention.blockScores8(qt, 3, f32 ? f : h, 5, blockSize, n, headDim, f32, 0.25f, scores, 1, stride);
+                        for (int i = 0; i < queries; i++) {
+                            for (int j = 0; j < n; j++) {
+                                double want = 0;
+                                for (int d = 0; d < headDim; d++) want += q[i][d] * k[j][d];
+                                assertEquals(want * 0.25, scores[1 + i * stride + j], 1e-4, (f32 ? "f32" : "bf16") + " headDim " + headDim + " n " + n + " query " + i + " slot " + j);
+                            }
+                            for (int j = n; j < stride; j++) assertEquals(-7f, scores[1 + i * stride + j], "past the filled slots, n " + n + " query " + i);
+                        }
+                        assertEquals(-7f, scores[0], "before the range");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void softmaxMatchesDoubleForAnyLength() {
         SplittableRandom rng = new SplittableRandom(9);
