@@ -139,7 +139,7 @@ final class Gemm {
                     }
                 }
             }
-            for (int j = g0; j < g1; j++) store(scratch, sums + (j - g0) * tileSums, rows, y, out, j * MR, Math.min(MR, out - j * MR));
+            store(scratch, sums, tileSums, g1 - g0, rows, y, out, g0 * MR);
         }
     }
 
@@ -239,17 +239,22 @@ final class Gemm {
     }
 
     /**
-     * c[tile][r][i] → y[tile·NR + i, o + r] for real tokens and the tile's valid rows (the transpose back): per token,
-     * its up to MR sums gathered down the tile's column and written with one masked store per L of them. The
-     * scalar loop this replaces (one bounds-checked store per value) was 6 % of prefill.
+     * The sums of a group of weight tiles (tile j's at sums + j·tileSums, [token tile][r][i]) → y[t, o + j·MR + r] for
+     * real tokens and each tile's valid rows (the transpose back): per token and tile, its up to MR sums gathered down
+     * the tile's column and written with one masked store per L of them. The scalar loop this replaces (one
+     * bounds-checked store per value) was 6 % of prefill.
      */
-    private static void store(float[] c, int sums, int rows, MemorySegment y, int out, int o, int valid) {
+    private static void store(float[] c, int sums, int tileSums, int tiles, int rows, MemorySegment y, int out, int o) {
         for (int t = 0; t < rows; t++) {
-            int at = sums + (t / NR) * MR * NR + t % NR;
+            // token t's row of y across the group's tiles, front to back: whole cache lines, each written once
             long yt = ((long) t * out + o) * 4;
-            for (int r0 = 0; r0 < valid; r0 += L) {
-                VectorMask<Float> live = F.indexInRange(r0, valid);
-                FloatVector.fromArray(F, c, at + r0 * NR, SUM_COLUMN, 0, live).intoMemorySegment(y, yt + r0 * 4L, ORDER, live);
+            int at = sums + (t / NR) * MR * NR + t % NR;
+            for (int j = 0; j < tiles; j++, at += tileSums, yt += MR * 4L) {
+                int valid = Math.min(MR, out - o - j * MR);
+                for (int r0 = 0; r0 < valid; r0 += L) {
+                    VectorMask<Float> live = F.indexInRange(r0, valid);
+                    FloatVector.fromArray(F, c, at + r0 * NR, SUM_COLUMN, 0, live).intoMemorySegment(y, yt + r0 * 4L, ORDER, live);
+                }
             }
         }
     }
