@@ -51,6 +51,9 @@ final class Attention {
      * broadcast-from-memory; from a segment, to a load and a shuffle), and the same queries by chunks of
      * {@link #QUERIES} with their dims interleaved, [chunk, headDim, 8], for {@link #blockScores8}.
      */
+    /** Per-thread runs of rows per block (see {@link #attendRows}): [first row, row after, slots] per run, and runs per block. */
+    private static final ThreadLocal<int[][]> RUNS = ThreadLocal.withInitial(() -> new int[][]{new int[48], new int[16]});
+
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[256], new float[256], new float[256], new float[256]});
 
     /** The arguments of one call, reused by the calling thread so that a call allocates nothing. */
@@ -148,21 +151,35 @@ final class Attention {
                 }
             }
         }
-        // scores[t,h,j] = q[t,h,:] · k[j,g,:] · scale, a vector of positions per FMA (keys transposed in the block).
         // Rows that read the same physical block (one prefill's rows; completions forked from one prompt) go
-        // together: their queries in chunks of 8 share each load of the block's keys. Such a run computes its
-        // longest row's n slots for every row: a shorter row's extra scores lie past its length, where softmax
-        // does not look, and are zeroed before the V pass.
+        // together as a run, found once per block for both passes: runs[(b·m + r)·3 ..] = its first row, the row
+        // after it, and the filled slots of its longest row.
+        int[][] rs = RUNS.get();
+        if (rs[0].length < blocks * m * 3) rs[0] = new int[Math.max(blocks * m * 3, rs[0].length * 2)];
+        if (rs[1].length < blocks) rs[1] = new int[Math.max(blocks, rs[1].length * 2)];
+        int[] runs = rs[0], runCount = rs[1];
         for (int b = 0; b < blocks; b++) {
-            int j0 = b * blockSize;
+            int j0 = b * blockSize, c = 0;
             for (int t = t0, u; t < t1; t = u) {
                 u = t + 1;
                 if (j0 >= batch.position(t) + 1) continue;
-                int block = batch.sequence(t).block(b), n = Math.min(batch.position(t) + 1, j0 + blockSize) - j0;
-                for (; u < t1 && batch.position(u) + 1 > j0 && batch.sequence(u).block(b) == block; u++) {
-                    n = Math.max(n, Math.min(batch.position(u) + 1, j0 + blockSize) - j0);
-                }
-                long headBase = cache.headStart(block, g); // k[d][slot] of head g in block b
+                u = runEnd(batch, t, t1, b, j0, batch.sequence(t).block(b));
+                int at = (b * m + c++) * 3;
+                runs[at] = t;
+                runs[at + 1] = u;
+                runs[at + 2] = runSlots(batch, t, u, j0, blockSize);
+            }
+            runCount[b] = c;
+        }
+        // scores[t,h,j] = q[t,h,:] · k[j,g,:] · scale, a vector of positions per FMA (keys transposed in the block);
+        // a run's queries, in chunks of 8, share each load of the block's keys. A run computes its longest row's n
+        // slots for every row: a shorter row's extra scores lie past its length, where softmax does not look, and
+        // are zeroed before the V pass.
+        for (int b = 0; b < blocks; b++) {
+            int j0 = b * blockSize;
+            for (int r = 0; r < runCount[b]; r++) {
+                int t = runs[(b * m + r) * 3], u = runs[(b * m + r) * 3 + 1], n = runs[(b * m + r) * 3 + 2];
+                long headBase = cache.headStart(batch.sequence(t).block(b), g); // k[d][slot] of head g in block b
                 int qi = (t - t0) * group, qEnd = (u - t0) * group;
                 // whole chunks of 8 queries (chunks start at multiples of 8 in the task)
                 for (int c = (qi + QUERIES - 1) / QUERIES; wholeVectors && (c + 1) * QUERIES <= qEnd && c < chunks; c++) {
@@ -186,14 +203,9 @@ final class Attention {
         int dv = S.loopBound(headDim);
         for (int b = 0; b < blocks; b++) {
             int j0 = b * blockSize;
-            for (int t = t0, u; t < t1; t = u) {
-                u = t + 1;
-                if (j0 >= batch.position(t) + 1) continue;
-                int block = batch.sequence(t).block(b), n = Math.min(batch.position(t) + 1, j0 + blockSize) - j0;
-                for (; u < t1 && batch.position(u) + 1 > j0 && batch.sequence(u).block(b) == block; u++) {
-                    n = Math.max(n, Math.min(batch.position(u) + 1, j0 + blockSize) - j0);
-                }
-                long headBase = cache.headStart(block, g);
+            for (int r = 0; r < runCount[b]; r++) {
+                int t = runs[(b * m + r) * 3], u = runs[(b * m + r) * 3 + 1], n = runs[(b * m + r) * 3 + 2];
+                long headBase = cache.headStart(batch.sequence(t).block(b), g);
                 int qi = (t - t0) * group, qEnd = (u - t0) * group;
                 for (; qi + 4 <= qEnd; qi += 4) {
                     int pAt = qi * maxLen + j0, a = qi * headDim, d0 = 0;
@@ -207,6 +219,23 @@ final class Attention {
             long q0 = ((long) t * heads + (long) g * group) * headDim;
             MemorySegment.copy(acc, (t - t0) * group * headDim, out, ValueLayout.JAVA_FLOAT, q0 * 4, group * headDim);
         }
+    }
+
+    /**
+     * The row after the run that starts at row t (which reaches block index b, physical block {@code block}): the
+     * rows t, t+1, ... before t1 that reach block index b (it starts at position j0) and read that same block.
+     */
+    private static int runEnd(Batch batch, int t, int t1, int b, int j0, int block) {
+        int u = t + 1;
+        while (u < t1 && batch.position(u) + 1 > j0 && batch.sequence(u).block(b) == block) u++;
+        return u;
+    }
+
+    /** The filled slots of the block at j0 for the longest row of the run [t, u). */
+    private static int runSlots(Batch batch, int t, int u, int j0, int blockSize) {
+        int n = 0;
+        for (int r = t; r < u; r++) n = Math.max(n, Math.min(batch.position(r) + 1, j0 + blockSize) - j0);
+        return n;
     }
 
     /** Queries per chunk of {@link #blockScores8}. */

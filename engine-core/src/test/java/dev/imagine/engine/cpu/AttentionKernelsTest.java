@@ -25,15 +25,7 @@ class AttentionKernelsTest {
                 float[] q = new float[2 * headDim + 2]; // two heads: from 2 and from 2 + headDim
                 for (int d = 0; d < q.length; d++) q[d] = (float) rng.nextGaussian();
                 MemorySegment f = arena.allocate(4L * (headDim * blockSize + 7), 64), h = arena.allocate(2L * (headDim * blockSize + 7), 64);
-                double[][] k = new double[blockSize][headDim];
-                for (int j = 0; j < blockSize; j++) {
-                    for (int d = 0; d < headDim; d++) {
-                        float v = Float16.bf16ToFloat(Float16.floatToBf16((float) rng.nextGaussian())); // exact in bf16
-                        k[j][d] = v;
-                        f.setAtIndex(ValueLayout.JAVA_FLOAT, 7 + (long) d * blockSize + j, v);
-                        h.setAtIndex(ValueLayout.JAVA_SHORT, 7 + (long) d * blockSize + j, Float16.floatToBf16(v));
-                    }
-                }
+                double[][] k = keyBlock(rng, blockSize, headDim, f, h, 7);
                 for (int n = 1; n <= blockSize; n++) {
                     for (boolean f32 : new boolean[]{true, false}) {
                         float[] scores = new float[n + 3];
@@ -82,15 +74,7 @@ class AttentionKernelsTest {
                     for (int d = 0; d < headDim; d++) qt[3 + d * queries + i] = (float) (q[i][d] = (float) rng.nextGaussian());
                 }
                 MemorySegment f = arena.allocate(4L * (headDim * blockSize + 5), 64), h = arena.allocate(2L * (headDim * blockSize + 5), 64);
-                double[][] k = new double[blockSize][headDim];
-                for (int j = 0; j < blockSize; j++) {
-                    for (int d = 0; d < headDim; d++) {
-                        float v = Float16.bf16ToFloat(Float16.floatToBf16((float) rng.nextGaussian())); // exact in bf16
-                        k[j][d] = v;
-                        f.setAtIndex(ValueLayout.JAVA_FLOAT, 5 + (long) d * blockSize + j, v);
-                        h.setAtIndex(ValueLayout.JAVA_SHORT, 5 + (long) d * blockSize + j, Float16.floatToBf16(v));
-                    }
-                }
+                double[][] k = keyBlock(rng, blockSize, headDim, f, h, 5);
                 for (int n = 1; n <= blockSize; n++) {
                     for (boolean f32 : new boolean[]{true, false}) {
                         int stride = n + 2;
@@ -110,6 +94,23 @@ class AttentionKernelsTest {
                 }
             }
         }
+    }
+
+    /**
+     * A random key block exact in bf16, transposed as the cache holds it (dim d, slot j at from + d·blockSize + j),
+     * written as f32 into f and as bf16 into h; returns k[slot][dim].
+     */
+    private static double[][] keyBlock(SplittableRandom rng, int blockSize, int headDim, MemorySegment f, MemorySegment h, int from) {
+        double[][] k = new double[blockSize][headDim];
+        for (int j = 0; j < blockSize; j++) {
+            for (int d = 0; d < headDim; d++) {
+                float v = Float16.bf16ToFloat(Float16.floatToBf16((float) rng.nextGaussian())); // exact in bf16
+                k[j][d] = v;
+                f.setAtIndex(ValueLayout.JAVA_FLOAT, from + (long) d * blockSize + j, v);
+                h.setAtIndex(ValueLayout.JAVA_SHORT, from + (long) d * blockSize + j, Float16.floatToBf16(v));
+            }
+        }
+        return k;
     }
 
     @Test
