@@ -45,15 +45,15 @@ final class Attention {
     private Attention() {
     }
 
+    /** Per-thread runs of rows per block (see {@link #attendRows}): [first row, row after, slots] per run, and runs per block. */
+    private static final ThreadLocal<int[][]> RUNS = ThreadLocal.withInitial(() -> new int[][]{new int[48], new int[16]});
+
     /**
      * Per-thread scratch: scores [rows, group, len], the output accumulators [rows, group, headDim], the task's
      * queries [rows, group, headDim] copied to the heap (a broadcast from an array compiles to one
      * broadcast-from-memory; from a segment, to a load and a shuffle), and the same queries by chunks of
      * {@link #QUERIES} with their dims interleaved, [chunk, headDim, 8], for {@link #blockScores8}.
      */
-    /** Per-thread runs of rows per block (see {@link #attendRows}): [first row, row after, slots] per run, and runs per block. */
-    private static final ThreadLocal<int[][]> RUNS = ThreadLocal.withInitial(() -> new int[][]{new int[48], new int[16]});
-
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[256], new float[256], new float[256], new float[256]});
 
     /** The arguments of one call, reused by the calling thread so that a call allocates nothing. */
