@@ -25,8 +25,9 @@ import java.nio.ByteOrder;
  * into a per-thread array, softmax runs on whole vectors (the Vector API's exp), and the weighted sum of V
  * accumulates in a per-thread array before one write to the output.
  *
- * <p>Measured (Qwen3-0.6B heads, 2 threads, f32 cache, one layer): prefill attention of 2048 rows 319-323 → 197 ms
- * (53 → 87 GFLOP/s), of 512 rows 16-19 → 12 ms; a decode step of 8 forks at a 2048-token prompt 2.1-2.6 → 1.4-1.8 ms.
+ * <p>Measured (Qwen3-0.6B heads, 2 threads, f32 cache, one layer): prefill attention of 2048 rows 319-323 → 178-213 ms
+ * (median 197: 53 → 87 GFLOP/s), of 512 rows 16-19 → 12 ms; a decode step of 8 forks at a 2048-token prompt
+ * 2.1-2.6 → 1.4-2.3 ms (median 1.75).
  *
  * <p>Usage: {@code Attention.attend(pool, cache, layer, batch, q, out, heads, kvHeads, headDim);}
  */
