@@ -118,7 +118,8 @@ final class Attention {
      * its keys and values from L1 after the first, where a row-major walk streamed the whole shared prompt from
      * memory once per row. At a 2048-token prompt (Qwen3-0.6B shape, BF16, 2 threads) 8 forked completions went from
      * 19-20 to 24-26 tokens/s in aggregate and the prefill from 61-63 to 85-88 tokens/s; at 128 tokens, where the
-     * whole cache fits in L2/L3, nothing changed.
+     * whole cache fits in L2/L3, nothing changed. Rows that read the same block are taken as one run, whose queries
+     * share each load of it ({@link #blockScores8}, {@link #weighted4x4}); a row alone keeps the one-query kernels.
      */
     private static void attendRows(KvCache cache, int layer, Batch batch, MemorySegment q, MemorySegment out,
                                    int heads, int kvHeads, int headDim, int task, float[][] scratch) {
