@@ -21,13 +21,15 @@ import java.nio.ByteOrder;
  * sharing it, and once for all the task's rows that share its block; tasks run on the {@link WorkerPool} when
  * there is enough work to split. Rows of a task that read the same physical block (the rows of one prefill, or
  * completions forked from one prompt) are taken together, as small matrix products: their queries, 8 at a time,
- * share each load of the block's keys ({@link #blockScores8}), and 4 at a time each load of its values. Scores go
+ * share each load of the block's keys ({@link #blockScores8}; two blocks per query load where the same rows read
+ * both, {@link #blockScores8x2}), and 4 at a time each load of its values. Scores go
  * into a per-thread array, softmax runs on whole vectors (the Vector API's exp), and the weighted sum of V
  * accumulates in a per-thread array before one write to the output.
  *
  * <p>Measured (Qwen3-0.6B heads, 2 threads, f32 cache, one layer): prefill attention of 2048 rows 319-323 → 178-213 ms
  * (median 197: 53 → 87 GFLOP/s), of 512 rows 16-19 → 12 ms; a decode step of 8 forks at a 2048-token prompt
- * 2.1-2.6 → 1.4-2.3 ms (median 1.75).
+ * 2.1-2.6 → 1.4-2.3 ms (median 1.75); with two blocks per query load, 155-174 → 137-150 ms and 1.32-1.64 →
+ * 1.29-1.43 ms (five alternated rounds).
  *
  * <p>Usage: {@code Attention.attend(pool, cache, layer, batch, q, out, heads, kvHeads, headDim);}
  */
@@ -179,6 +181,25 @@ final class Attention {
         // are zeroed before the V pass.
         for (int b = 0; b < blocks; b++) {
             int j0 = b * blockSize;
+            if (wholeVectors && b + 1 < blocks && runCount[b] == 1 && runCount[b + 1] == 1
+                    && runs[b * m * 3] == runs[(b + 1) * m * 3] && runs[b * m * 3 + 1] == runs[(b + 1) * m * 3 + 1]) {
+                // the same rows read blocks b and b+1 (b then full): each query broadcast feeds both blocks' keys
+                int t = runs[b * m * 3], u = runs[b * m * 3 + 1], nB = runs[(b + 1) * m * 3 + 2];
+                long headA = cache.headStart(batch.sequence(t).block(b), g), headB = cache.headStart(batch.sequence(t).block(b + 1), g);
+                int qi = (t - t0) * group, qEnd = (u - t0) * group;
+                for (int c = (qi + QUERIES - 1) / QUERIES; (c + 1) * QUERIES <= qEnd && c < chunks; c++) {
+                    if (c * QUERIES > qi) {
+                        scoresOneByOne(qa, qi, c * QUERIES, keys, headA, blockSize, blockSize, headDim, f32, scale, scores, maxLen, j0);
+                        scoresOneByOne(qa, qi, c * QUERIES, keys, headB, blockSize, nB, headDim, f32, scale, scores, maxLen, j0 + blockSize);
+                    }
+                    blockScores8x2(scratch[3], c * QUERIES * headDim, keys, headA, headB, blockSize, nB, headDim, f32, scale, scores, c * QUERIES * maxLen + j0, maxLen);
+                    qi = (c + 1) * QUERIES;
+                }
+                scoresOneByOne(qa, qi, qEnd, keys, headA, blockSize, blockSize, headDim, f32, scale, scores, maxLen, j0);
+                scoresOneByOne(qa, qi, qEnd, keys, headB, blockSize, nB, headDim, f32, scale, scores, maxLen, j0 + blockSize);
+                b++;
+                continue;
+            }
             for (int r = 0; r < runCount[b]; r++) {
                 int t = runs[(b * m + r) * 3], u = runs[(b * m + r) * 3 + 1], n = runs[(b * m + r) * 3 + 2];
                 long headBase = cache.headStart(batch.sequence(t).block(b), g); // k[d][slot] of head g in block b
@@ -304,6 +325,53 @@ final class Attention {
                 a6.mul(scale).intoArray(scores, o + 6 * stride, filled);
                 a7.mul(scale).intoArray(scores, o + 7 * stride, filled);
             }
+        }
+    }
+
+    /**
+     * {@link #blockScores8} over two blocks at once, the full block at kA (scores from at) and the next one at kB
+     * with nB filled slots (scores from at + blockSize): each query broadcast feeds both blocks' FMAs, which C2 then
+     * broadcasts straight from memory; used once, it went through a register and the shuffle port.
+     */
+    static void blockScores8x2(float[] qt, int qOff, MemorySegment k, long kA, long kB, int blockSize, int nB, int headDim,
+                               boolean f32, float scale, float[] scores, int at, int stride) {
+        for (int s0 = 0; s0 < blockSize; s0 += SL) {
+            long ca = kA + s0, cb = kB + s0;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+            for (int d = 0, qd = qOff; d < headDim; d++, ca += blockSize, cb += blockSize, qd += QUERIES) {
+                // k_A[d][s0..s0+SL), k_B[d][s0..s0+SL) · q[0..8][d] → 2 × 8 partial score vectors
+                FloatVector ka = f32 ? FloatVector.fromMemorySegment(S, k, ca * 4, NATIVE) : bf16Vector(k, ca * 2);
+                FloatVector kb = f32 ? FloatVector.fromMemorySegment(S, k, cb * 4, NATIVE) : bf16Vector(k, cb * 2);
+                FloatVector w = FloatVector.broadcast(S, qt[qd]); a0 = ka.fma(w, a0); b0 = kb.fma(w, b0);
+                w = FloatVector.broadcast(S, qt[qd + 1]); a1 = ka.fma(w, a1); b1 = kb.fma(w, b1);
+                w = FloatVector.broadcast(S, qt[qd + 2]); a2 = ka.fma(w, a2); b2 = kb.fma(w, b2);
+                w = FloatVector.broadcast(S, qt[qd + 3]); a3 = ka.fma(w, a3); b3 = kb.fma(w, b3);
+                w = FloatVector.broadcast(S, qt[qd + 4]); a4 = ka.fma(w, a4); b4 = kb.fma(w, b4);
+                w = FloatVector.broadcast(S, qt[qd + 5]); a5 = ka.fma(w, a5); b5 = kb.fma(w, b5);
+                w = FloatVector.broadcast(S, qt[qd + 6]); a6 = ka.fma(w, a6); b6 = kb.fma(w, b6);
+                w = FloatVector.broadcast(S, qt[qd + 7]); a7 = ka.fma(w, a7); b7 = kb.fma(w, b7);
+            }
+            int o = at + s0;
+            a0.mul(scale).intoArray(scores, o);
+            a1.mul(scale).intoArray(scores, o + stride);
+            a2.mul(scale).intoArray(scores, o + 2 * stride);
+            a3.mul(scale).intoArray(scores, o + 3 * stride);
+            a4.mul(scale).intoArray(scores, o + 4 * stride);
+            a5.mul(scale).intoArray(scores, o + 5 * stride);
+            a6.mul(scale).intoArray(scores, o + 6 * stride);
+            a7.mul(scale).intoArray(scores, o + 7 * stride);
+            if (nB <= s0) continue;
+            o += blockSize;
+            VectorMask<Float> filled = S.indexInRange(0, nB - s0);
+            b0.mul(scale).intoArray(scores, o, filled);
+            b1.mul(scale).intoArray(scores, o + stride, filled);
+            b2.mul(scale).intoArray(scores, o + 2 * stride, filled);
+            b3.mul(scale).intoArray(scores, o + 3 * stride, filled);
+            b4.mul(scale).intoArray(scores, o + 4 * stride, filled);
+            b5.mul(scale).intoArray(scores, o + 5 * stride, filled);
+            b6.mul(scale).intoArray(scores, o + 6 * stride, filled);
+            b7.mul(scale).intoArray(scores, o + 7 * stride, filled);
         }
     }
 

@@ -97,6 +97,49 @@ class AttentionKernelsTest {
     }
 
     /**
+     * Eight queries over two blocks at once (the first full, the second filled to n), f32 and bf16: each block's
+     * scores where {@link Attention#blockScores8} would put them, nothing past the second block's filled slots.
+     */
+    @Test
+    void blockScores8x2MatchesADoubleLoopForEveryFillOfTheSecondBlock() {
+        SplittableRandom rng = new SplittableRandom(6);
+        int blockSize = 32, queries = Attention.QUERIES, headDim = 40;
+        try (Arena arena = Arena.ofConfined()) {
+            double[][] q = new double[queries][headDim];
+            float[] qt = new float[queries * headDim];
+            for (int i = 0; i < queries; i++) {
+                for (int d = 0; d < headDim; d++) qt[d * queries + i] = (float) (q[i][d] = (float) rng.nextGaussian());
+            }
+            long blockFloats = (long) headDim * blockSize;
+            MemorySegment f = arena.allocate(4L * (2 * blockFloats + 3), 64), h = arena.allocate(2L * (2 * blockFloats + 3), 64);
+            double[][] ka = keyBlock(rng, blockSize, headDim, f, h, 3 + (int) blockFloats); // block A after block B in memory
+            double[][] kb = keyBlock(rng, blockSize, headDim, f, h, 3);
+            for (int n = 1; n <= blockSize; n++) {
+                for (boolean f32 : new boolean[]{true, false}) {
+                    int stride = 2 * blockSize + 1;
+                    float[] scores = new float[queries * stride];
+                    java.util.Arrays.fill(scores, -7f);
+                    Attention.blockScores8x2(qt, 0, f32 ? f : h, 3 + blockFloats, 3, blockSize, n, headDim, f32, 0.5f, scores, 0, stride);
+                    for (int i = 0; i < queries; i++) {
+                        for (int j = 0; j < 2 * blockSize; j++) {
+                            String where = (f32 ? "f32" : "bf16") + " n " + n + " query " + i + " slot " + j;
+                            if (j >= blockSize + n) {
+                                assertEquals(-7f, scores[i * stride + j], "past the filled slots, " + where);
+                                continue;
+                            }
+                            double[] key = j < blockSize ? ka[j] : kb[j - blockSize];
+                            double want = 0;
+                            for (int d = 0; d < headDim; d++) want += q[i][d] * key[d];
+                            assertEquals(want * 0.5, scores[i * stride + j], 1e-4, where);
+                        }
+                        assertEquals(-7f, scores[i * stride + 2 * blockSize], "the stride's last float");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * A random key block exact in bf16, transposed as the cache holds it (dim d, slot j at from + d·blockSize + j),
      * written as f32 into f and as bf16 into h; returns k[slot][dim].
      */

@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Causal grouped-query attention over the paged cache against a double-precision loop over the same cached keys
  * and values: head sizes with and without a whole number of 4-vector chunks and a scalar tail, blocks smaller
- * than a head's 4-position steps, both cache types, a prefill batch (every row its own causal length), a
- * decode batch of two sequences, and decode batches of eight completions forked from one prompt.
+ * than a head's 4-position steps, both cache types, a prefill of one sequence alone and a prefill batch of two
+ * (every row its own causal length), a decode batch of two sequences, and decode batches of eight completions
+ * forked from one prompt.
  */
 class AttentionTest {
     @Test
@@ -38,7 +39,12 @@ class AttentionTest {
         SplittableRandom rng = new SplittableRandom(headDim * 31L + blockSize);
         String what = dtype + " headDim " + headDim + " block " + blockSize;
         try (KvCache cache = new KvCache(config, blockSize, 64, dtype); Arena arena = Arena.ofConfined()) {
-            KvCache.Sequence a = cache.newSequence(), b = cache.newSequence();
+            KvCache.Sequence a = cache.newSequence(), b = cache.newSequence(), c = cache.newSequence();
+            // prefill of one sequence alone: its last task (rows 16-22) reads blocks 0 and 1 as one run of rows,
+            // the two-block score kernel with a rest of queries outside its chunks of 8
+            Batch alone = new Batch();
+            alone.add(c, new int[23], true);
+            run(cache, alone, qDim, kvDim, heads, kvHeads, headDim, group, rng, arena, what + " prefill alone");
             // prefill: 23 tokens of a, 9 of b in one batch
             Batch prefill = new Batch();
             prefill.add(a, new int[23], true);
