@@ -186,31 +186,16 @@ final class Attention {
                 // the same rows read blocks b and b+1 (b then full): each query broadcast feeds both blocks' keys
                 int t = runs[b * m * 3], u = runs[b * m * 3 + 1], nB = runs[(b + 1) * m * 3 + 2];
                 long headA = cache.headStart(batch.sequence(t).block(b), g), headB = cache.headStart(batch.sequence(t).block(b + 1), g);
-                int qi = (t - t0) * group, qEnd = (u - t0) * group;
-                for (int c = (qi + QUERIES - 1) / QUERIES; (c + 1) * QUERIES <= qEnd && c < chunks; c++) {
-                    if (c * QUERIES > qi) {
-                        scoresOneByOne(qa, qi, c * QUERIES, keys, headA, blockSize, blockSize, headDim, f32, scale, scores, maxLen, j0);
-                        scoresOneByOne(qa, qi, c * QUERIES, keys, headB, blockSize, nB, headDim, f32, scale, scores, maxLen, j0 + blockSize);
-                    }
-                    blockScores8x2(scratch[3], c * QUERIES * headDim, keys, headA, headB, blockSize, nB, headDim, f32, scale, scores, c * QUERIES * maxLen + j0, maxLen);
-                    qi = (c + 1) * QUERIES;
-                }
-                scoresOneByOne(qa, qi, qEnd, keys, headA, blockSize, blockSize, headDim, f32, scale, scores, maxLen, j0);
-                scoresOneByOne(qa, qi, qEnd, keys, headB, blockSize, nB, headDim, f32, scale, scores, maxLen, j0 + blockSize);
+                scoreRun(qa, scratch[3], chunks, (t - t0) * group, (u - t0) * group, keys, headA, blockSize, headB, nB,
+                        blockSize, headDim, f32, scale, scores, maxLen, j0);
                 b++;
                 continue;
             }
             for (int r = 0; r < runCount[b]; r++) {
                 int t = runs[(b * m + r) * 3], u = runs[(b * m + r) * 3 + 1], n = runs[(b * m + r) * 3 + 2];
                 long headBase = cache.headStart(batch.sequence(t).block(b), g); // k[d][slot] of head g in block b
-                int qi = (t - t0) * group, qEnd = (u - t0) * group;
-                // whole chunks of 8 queries (chunks start at multiples of 8 in the task)
-                for (int c = (qi + QUERIES - 1) / QUERIES; wholeVectors && (c + 1) * QUERIES <= qEnd && c < chunks; c++) {
-                    if (c * QUERIES > qi) scoresOneByOne(qa, qi, c * QUERIES, keys, headBase, blockSize, n, headDim, f32, scale, scores, maxLen, j0);
-                    blockScores8(scratch[3], c * QUERIES * headDim, keys, headBase, blockSize, n, headDim, f32, scale, scores, c * QUERIES * maxLen + j0, maxLen);
-                    qi = (c + 1) * QUERIES;
-                }
-                scoresOneByOne(qa, qi, qEnd, keys, headBase, blockSize, n, headDim, f32, scale, scores, maxLen, j0);
+                scoreRun(qa, scratch[3], chunks, (t - t0) * group, (u - t0) * group, keys, headBase, n, -1, 0,
+                        blockSize, headDim, f32, scale, scores, maxLen, j0);
             }
         }
         for (int t = t0; t < t1; t++) {
@@ -265,6 +250,31 @@ final class Attention {
     static final int QUERIES = 8;
 
     /**
+     * Scores of a run's queries [qi, qEnd) against the block at headA (nA filled slots, scores from j0) and, when
+     * headB ≥ 0, the next block at headB as well (headA's block then full; nB slots, scores from j0 + blockSize).
+     * Whole chunks of {@link #QUERIES} (chunks start at multiples of 8 in the task, qt holds them, there are
+     * {@code chunks}) go through {@link #blockScores8} or {@link #blockScores8x2}; the queries outside them one or
+     * two at a time.
+     */
+    private static void scoreRun(float[] qa, float[] qt, int chunks, int qi, int qEnd, MemorySegment keys, long headA, int nA,
+                                 long headB, int nB, int blockSize, int headDim, boolean f32, float scale, float[] scores,
+                                 int maxLen, int j0) {
+        boolean two = headB >= 0;
+        for (int c = (qi + QUERIES - 1) / QUERIES; (c + 1) * QUERIES <= qEnd && c < chunks; c++) {
+            if (c * QUERIES > qi) {
+                scoresOneByOne(qa, qi, c * QUERIES, keys, headA, blockSize, nA, headDim, f32, scale, scores, maxLen, j0);
+                if (two) scoresOneByOne(qa, qi, c * QUERIES, keys, headB, blockSize, nB, headDim, f32, scale, scores, maxLen, j0 + blockSize);
+            }
+            int qOff = c * QUERIES * headDim, at = c * QUERIES * maxLen + j0;
+            if (two) blockScores8x2(qt, qOff, keys, headA, headB, blockSize, nB, headDim, f32, scale, scores, at, maxLen);
+            else blockScores8(qt, qOff, keys, headA, blockSize, nA, headDim, f32, scale, scores, at, maxLen);
+            qi = (c + 1) * QUERIES;
+        }
+        scoresOneByOne(qa, qi, qEnd, keys, headA, blockSize, nA, headDim, f32, scale, scores, maxLen, j0);
+        if (two) scoresOneByOne(qa, qi, qEnd, keys, headB, blockSize, nB, headDim, f32, scale, scores, maxLen, j0 + blockSize);
+    }
+
+    /**
      * Scores of queries [from, to) of a task (qa[qi·headDim ..], scores[qi·maxLen + j0 ..]) against one block, two
      * heads per load of the block's keys where two are left, else one.
      */
@@ -305,26 +315,15 @@ final class Attention {
                 a7 = kv.fma(FloatVector.broadcast(S, qt[qd + 7]), a7);
             }
             int o = at + s0;
-            if (n - s0 >= SL) {
-                a0.mul(scale).intoArray(scores, o);
-                a1.mul(scale).intoArray(scores, o + stride);
-                a2.mul(scale).intoArray(scores, o + 2 * stride);
-                a3.mul(scale).intoArray(scores, o + 3 * stride);
-                a4.mul(scale).intoArray(scores, o + 4 * stride);
-                a5.mul(scale).intoArray(scores, o + 5 * stride);
-                a6.mul(scale).intoArray(scores, o + 6 * stride);
-                a7.mul(scale).intoArray(scores, o + 7 * stride);
-            } else {
-                VectorMask<Float> filled = S.indexInRange(0, n - s0);
-                a0.mul(scale).intoArray(scores, o, filled);
-                a1.mul(scale).intoArray(scores, o + stride, filled);
-                a2.mul(scale).intoArray(scores, o + 2 * stride, filled);
-                a3.mul(scale).intoArray(scores, o + 3 * stride, filled);
-                a4.mul(scale).intoArray(scores, o + 4 * stride, filled);
-                a5.mul(scale).intoArray(scores, o + 5 * stride, filled);
-                a6.mul(scale).intoArray(scores, o + 6 * stride, filled);
-                a7.mul(scale).intoArray(scores, o + 7 * stride, filled);
-            }
+            VectorMask<Float> filled = S.indexInRange(0, n - s0); // all lanes but in the last, partial vector
+            a0.mul(scale).intoArray(scores, o, filled);
+            a1.mul(scale).intoArray(scores, o + stride, filled);
+            a2.mul(scale).intoArray(scores, o + 2 * stride, filled);
+            a3.mul(scale).intoArray(scores, o + 3 * stride, filled);
+            a4.mul(scale).intoArray(scores, o + 4 * stride, filled);
+            a5.mul(scale).intoArray(scores, o + 5 * stride, filled);
+            a6.mul(scale).intoArray(scores, o + 6 * stride, filled);
+            a7.mul(scale).intoArray(scores, o + 7 * stride, filled);
         }
     }
 

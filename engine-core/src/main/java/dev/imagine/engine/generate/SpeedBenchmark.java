@@ -25,8 +25,9 @@ import java.util.SplittableRandom;
 /**
  * End-to-end speed of the engine on one model: load, prefill, decode at batch 1 and batched decode of n
  * completions sharing one prompt, next to the machine's two ceilings measured in the same process (streaming
- * read bandwidth, f32 FMA throughput; each measured before and after the timed runs, the better kept). Prompts are random token ids (seeded); generation is greedy with no EOS,
- * so every run produces exactly the requested number of tokens.
+ * read bandwidth, f32 FMA throughput; each measured before and after the timed runs, the better kept). Prompts
+ * are random token ids (seeded); generation is greedy with no EOS, so every run produces exactly the requested
+ * number of tokens.
  *
  * <p>Usage: {@code SpeedBenchmark.Report r = SpeedBenchmark.run(path, new SpeedBenchmark.Options(128, 64, new int[]{1, 8}, 2, 0, 1L << 30), System.err);}
  */
