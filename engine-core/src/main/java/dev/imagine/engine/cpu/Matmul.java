@@ -105,6 +105,10 @@ public final class Matmul {
                     job.xPlain.ensure((long) in * 4);
                     MemorySegment.copy(x, 0, job.xPlain.segment, 0, (long) in * 4);
                 }
+                if (job.anyQ8) { // the Q8_0 kernel reads x from the heap (see MatVec.q8x4)
+                    if (job.xa.length < in) job.xa = new float[in];
+                    MemorySegment.copy(x, java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, job.xa, 0, in);
+                }
             } else {
                 // rows one cache line apart more than D floats: rows D = 1024 floats (4 KiB) apart share L1 sets
                 job.ld = padded(in);
@@ -260,7 +264,7 @@ public final class Matmul {
                 switch (t.dtype()) {
                     case BF16 -> MatVec.bf16(xs.segment, w, in, o0, o1, y);
                     case F32 -> MatVec.f32(xPlain.segment, w, in, o0, o1, y);
-                    case Q8_0 -> MatVec.q8(xPlain.segment, w, in, o0, o1, y);
+                    case Q8_0 -> MatVec.q8(xa, w, in, o0, o1, y);
                     case F16 -> MatVec.f16(xPlain.segment, w, in, o0, o1, y);
                 }
             } else {
