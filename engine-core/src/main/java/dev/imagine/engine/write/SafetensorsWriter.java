@@ -15,12 +15,17 @@ import java.util.List;
 
 /**
  * Writes a .safetensors file (F32, BF16 or F16), streaming rows: u64 header length, the JSON header padded with
- * spaces to a multiple of 8, then each tensor's bytes in order.
+ * spaces (the format allows it) so that the data starts at a multiple of {@link #DATA_ALIGNMENT} bytes, then each
+ * tensor's bytes: first, in the given order, those whose length is a multiple of 64 bytes (every matrix of a Qwen3
+ * shape), then the others. Each matrix then starts 64-byte aligned in the mapped file, so no vector load of a row
+ * splits across two cache lines (with the header padded to 8 only, every load of the 0.6B model's weights split).
  *
  * <p>Usage: {@code SafetensorsWriter.write(dir.resolve("model.safetensors"), specs, DType.BF16, System.err);}
  */
 public final class SafetensorsWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Where the data section starts: a multiple of a cache line (and of every vector width up to 512 bits). */
+    public static final int DATA_ALIGNMENT = 64;
 
     private SafetensorsWriter() {
     }
@@ -34,10 +39,13 @@ public final class SafetensorsWriter {
 
     public static void write(Path file, List<TensorSpec> specs, DType dtype, PrintStream progress) throws IOException {
         if (dtype == DType.Q8_0) throw new IllegalArgumentException("safetensors has no Q8_0; write a GGUF instead");
+        List<TensorSpec> order = new java.util.ArrayList<>();
+        for (TensorSpec spec : specs) if (dtype.bytes(spec.elements()) % DATA_ALIGNMENT == 0) order.add(spec);
+        for (TensorSpec spec : specs) if (dtype.bytes(spec.elements()) % DATA_ALIGNMENT != 0) order.add(spec);
         ObjectNode header = JSON.createObjectNode();
         header.putObject("__metadata__").put("format", "pt");
         long offset = 0;
-        for (TensorSpec s : specs) {
+        for (TensorSpec s : order) {
             ObjectNode t = header.putObject(s.name());
             t.put("dtype", dtype.name());
             var shape = t.putArray("shape");
@@ -47,7 +55,8 @@ public final class SafetensorsWriter {
             offset += bytes;
         }
         byte[] json = JSON.writeValueAsBytes(header);
-        int padded = (json.length + 7) / 8 * 8;
+        // 8 (the length) + padded ≡ 0 mod DATA_ALIGNMENT
+        int padded = (8 + json.length + DATA_ALIGNMENT - 1) / DATA_ALIGNMENT * DATA_ALIGNMENT - 8;
         ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
         head.putLong(padded).put(json);
         while (head.hasRemaining()) head.put((byte) ' ');
@@ -55,7 +64,7 @@ public final class SafetensorsWriter {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             while (head.hasRemaining()) ch.write(head);
             RowWriter rows = new RowWriter(ch, offset, progress, file.getFileName().toString());
-            for (TensorSpec s : specs) rows.tensor(s, dtype);
+            for (TensorSpec s : order) rows.tensor(s, dtype);
             rows.flush();
         }
     }

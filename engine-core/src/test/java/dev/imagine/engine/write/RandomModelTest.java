@@ -48,6 +48,55 @@ class RandomModelTest {
     }
 
     @Test
+    void safetensorsDataStartsOnACacheLine() throws Exception {
+        Qwen3Config tiny = Qwen3Checkpoints.shape("tiny");
+        Path model = Qwen3Checkpoints.writeRandom(tiny, DType.BF16, 3, dir.resolve("aligned"), null);
+        byte[] file = Files.readAllBytes(model.resolve("model.safetensors"));
+        long headerLength = java.nio.ByteBuffer.wrap(file, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        assertEquals(0, (8 + headerLength) % SafetensorsWriter.DATA_ALIGNMENT, "data section offset " + (8 + headerLength));
+        String header = new String(file, 8, (int) headerLength, java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(header.startsWith("{") && header.stripTrailing().endsWith("}"), "header is JSON padded with spaces");
+        try (Qwen3Weights w = Qwen3Weights.open(model)) {
+            for (Qwen3Weights.Layer l : w.layers()) {
+                // every tiny tensor is a multiple of 64 bytes long, so each starts on a cache line of the mapping
+                assertEquals(0, l.wq().data().address() % 64, "wq of a layer");
+                assertEquals(0, l.wDown().data().address() % 64, "wDown of a layer");
+            }
+        }
+    }
+
+    @Test
+    void unalignedSafetensorsMatricesAreCopiedAlignedAndGiveTheSameLogits() throws Exception {
+        Qwen3Config tiny = Qwen3Checkpoints.shape("tiny");
+        Path model = Qwen3Checkpoints.writeRandom(tiny, DType.BF16, 5, dir.resolve("a"), null);
+        // the same file with 8 more spaces in its header: still valid safetensors, every tensor 8 bytes off a cache line
+        byte[] file = Files.readAllBytes(model.resolve("model.safetensors"));
+        long n = java.nio.ByteBuffer.wrap(file, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        java.nio.ByteBuffer shifted = java.nio.ByteBuffer.allocate(file.length + 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        shifted.putLong(n + 8).put(file, 8, (int) n).put("        ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        shifted.put(file, 8 + (int) n, file.length - 8 - (int) n);
+        Path off = Files.createDirectories(dir.resolve("off"));
+        Files.write(off.resolve("model.safetensors"), shifted.array());
+        Files.copy(model.resolve("config.json"), off.resolve("config.json"));
+        float[] expected;
+        try (Qwen3Weights w = Qwen3Weights.open(model)) {
+            expected = allLogits(w, TOKENS);
+        }
+        try (Qwen3Weights w = Qwen3Weights.open(off)) {
+            assertEquals(0, w.layers().getFirst().wUp().data().address() % 64, "the copy is aligned");
+            assertFalse(w.layers().getFirst().wUp().data().isMapped(), "an unaligned matrix is copied out of the mapping");
+            assertArrayEquals(expected, allLogits(w, TOKENS));
+        }
+        System.setProperty("imagine.weights.copyUnaligned", "false");
+        try (Qwen3Weights w = Qwen3Weights.open(off)) {
+            assertEquals(8, w.layers().getFirst().wUp().data().address() % 64, "kept mapped when asked");
+            assertArrayEquals(expected, allLogits(w, TOKENS));
+        } finally {
+            System.clearProperty("imagine.weights.copyUnaligned");
+        }
+    }
+
+    @Test
     void sameSeedSameBytesOtherSeedOtherBytes() throws Exception {
         Qwen3Config tiny = Qwen3Checkpoints.shape("tiny");
         Qwen3Checkpoints.writeRandom(tiny, DType.BF16, 1, dir.resolve("a"), null);
