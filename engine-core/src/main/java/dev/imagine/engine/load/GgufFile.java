@@ -152,6 +152,11 @@ public final class GgufFile implements WeightSource {
     }
 
     @Override
+    public void release(Tensor t) {
+        file.release(t.data());
+    }
+
+    @Override
     public void close() {
         file.close();
     }

@@ -27,11 +27,14 @@ public final class MappedFile implements AutoCloseable {
     private final Path path;
     private final Arena arena;
     private final MemorySegment segment;
+    /** The mapping as {@code FileChannel.map} returned it: only it can release pages ({@link #release}). */
+    private final MemorySegment mapped;
 
-    private MappedFile(Path path, Arena arena, MemorySegment segment) {
+    private MappedFile(Path path, Arena arena, MemorySegment segment, MemorySegment mapped) {
         this.path = path;
         this.arena = arena;
         this.segment = segment;
+        this.mapped = mapped;
     }
 
     public static MappedFile open(Path path) {
@@ -39,7 +42,7 @@ public final class MappedFile implements AutoCloseable {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
             MemorySegment segment = MemorySegment.ofAddress(mapped.address()).reinterpret(mapped.byteSize(), arena, null).asReadOnly();
-            return new MappedFile(path, arena, segment);
+            return new MappedFile(path, arena, segment, mapped);
         } catch (NoSuchFileException e) {
             arena.close();
             throw new EngineException(path + ": no such file");
@@ -69,6 +72,17 @@ public final class MappedFile implements AutoCloseable {
                     + ") but the file has only " + size() + " bytes (truncated or corrupt file)");
         }
         return segment.asSlice(offset, length);
+    }
+
+    /**
+     * Drops this process's pages of {@code part} (a slice of {@link #segment}; anything else is ignored), as for data
+     * copied elsewhere: they stay in the page cache, and a later read maps them again. Pages shared with a
+     * neighbouring slice are dropped too, which costs that slice only a page fault.
+     */
+    public void release(MemorySegment part) {
+        long from = part.address() - segment.address();
+        if (from < 0 || from > size() - part.byteSize()) return;
+        mapped.asSlice(from, part.byteSize()).unload();
     }
 
     @Override

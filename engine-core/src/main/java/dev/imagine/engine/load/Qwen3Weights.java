@@ -226,7 +226,7 @@ public final class Qwen3Weights implements AutoCloseable {
             if (!copyUnaligned || t.dtype() == DType.Q8_0 || t.data().address() % 64 == 0) return t;
             MemorySegment aligned = arena.allocate(t.data().byteSize(), 64);
             aligned.copyFrom(t.data());
-            if (t.data().isMapped()) t.data().unload(); // the file's pages stay in the page cache, not in this process
+            source.release(t); // the file's pages stay in the page cache, not in this process
             copied[0]++;
             copied[1] += aligned.byteSize();
             return new Tensor(t.name(), t.dtype(), t.shape(), aligned);

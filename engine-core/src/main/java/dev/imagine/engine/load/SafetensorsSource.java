@@ -165,6 +165,11 @@ public final class SafetensorsSource implements WeightSource {
     }
 
     @Override
+    public void release(Tensor t) {
+        for (MappedFile f : files) f.release(t.data());
+    }
+
+    @Override
     public void close() {
         files.forEach(MappedFile::close);
     }

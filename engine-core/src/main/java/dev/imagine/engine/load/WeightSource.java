@@ -25,6 +25,10 @@ public interface WeightSource extends AutoCloseable {
     /** The file holding {@code name}, or the checkpoint's main file when it is missing (for error messages). */
     Path fileOf(String name);
 
+    /** Drops the mapped pages of a tensor this source returned, once its data has been copied elsewhere. */
+    default void release(Tensor t) {
+    }
+
     @Override
     void close();
 }

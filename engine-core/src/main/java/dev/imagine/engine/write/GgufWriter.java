@@ -17,12 +17,14 @@ import java.util.function.Function;
 
 /**
  * Writes a GGUF v3 file, streaming rows: header, metadata (String, Integer as u32, Float as f32, Boolean, List of
- * String), tensor infos with dims innermost-first, data aligned to 32 bytes. Tensor dtypes F32, F16, BF16, Q8_0.
+ * String), tensor infos with dims innermost-first, data aligned to 64 bytes (written as {@code general.alignment};
+ * GGUF's default of 32 would leave BF16 and F16 rows half a cache line off, and every 512-bit load of them split
+ * across two lines). Tensor dtypes F32, F16, BF16, Q8_0.
  *
  * <p>Usage: {@code GgufWriter.write(file, metadata, specs, spec -> DType.Q8_0, System.err);}
  */
 public final class GgufWriter {
-    private static final int ALIGNMENT = 32;
+    private static final int ALIGNMENT = 64;
 
     private GgufWriter() {
     }
@@ -38,12 +40,14 @@ public final class GgufWriter {
 
     public static void write(Path file, Map<String, Object> metadata, List<TensorSpec> specs, Function<TensorSpec, DType> dtypeOf,
                              PrintStream progress) throws IOException {
+        Map<String, Object> meta = new java.util.LinkedHashMap<>(metadata);
+        meta.put("general.alignment", ALIGNMENT);
         Header h = new Header();
         h.u32(0x46554747);
         h.u32(3);
         h.u64(specs.size());
-        h.u64(metadata.size());
-        for (var e : metadata.entrySet()) {
+        h.u64(meta.size());
+        for (var e : meta.entrySet()) {
             h.string(e.getKey());
             h.value(e.getValue(), e.getKey());
         }

@@ -36,6 +36,11 @@ class RandomModelTest {
         }
     }
 
+    /** Tensors served from a file's mapping are read-only views of it (MappedFile); aligned copies are writable. */
+    private static boolean mapped(dev.imagine.engine.tensor.Tensor t) {
+        return t.data().isReadOnly();
+    }
+
     @Test
     void tinyF32AndBf16LoadBackAndMatchTheReference() throws Exception {
         Qwen3Config tiny = Qwen3Checkpoints.shape("tiny");
@@ -84,12 +89,13 @@ class RandomModelTest {
         }
         try (Qwen3Weights w = Qwen3Weights.open(off)) {
             assertEquals(0, w.layers().getFirst().wUp().data().address() % 64, "the copy is aligned");
-            assertFalse(w.layers().getFirst().wUp().data().isMapped(), "an unaligned matrix is copied out of the mapping");
+            assertFalse(mapped(w.layers().getFirst().wUp()), "an unaligned matrix is copied out of the mapping");
             assertArrayEquals(expected, allLogits(w, TOKENS));
         }
         System.setProperty("imagine.weights.copyUnaligned", "false");
         try (Qwen3Weights w = Qwen3Weights.open(off)) {
             assertEquals(8, w.layers().getFirst().wUp().data().address() % 64, "kept mapped when asked");
+            assertTrue(mapped(w.layers().getFirst().wUp()));
             assertArrayEquals(expected, allLogits(w, TOKENS));
         } finally {
             System.clearProperty("imagine.weights.copyUnaligned");
@@ -154,6 +160,10 @@ class RandomModelTest {
         assertMatchesReference(dir.resolve("f16.gguf"), 1e-5f);
         try (Qwen3Weights g = Qwen3Weights.open(dir.resolve("f16.gguf"))) {
             assertEquals(DType.F16, g.layers().getFirst().wDown().dtype());
+            // written 64-byte aligned (general.alignment), so it stays mapped rather than copied at load
+            assertEquals(0, g.layers().getFirst().wDown().data().address() % 64);
+            assertTrue(mapped(g.layers().getFirst().wDown()));
+            assertEquals(64, ((dev.imagine.engine.load.GgufFile) g.source()).number("general.alignment").intValue());
         }
     }
 }
