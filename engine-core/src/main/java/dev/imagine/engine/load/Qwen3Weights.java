@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * from the Hugging Face hub) is copied once into aligned memory, and its mapped pages are released: otherwise every
  * 512-bit load of its rows splits across two cache lines, which made the batched decode matmuls of the 0.6B model
  * 1.3× slower (8 rows, 6.8-7.3 against 8.9-9.2 GB/s). Set {@code -Dimagine.weights.copyUnaligned=false} to keep
- * such matrices mapped (less load time and memory traffic, slower batched decode).
+ * such matrices mapped (less load time and memory traffic, slower batched decode); they also stay mapped, with a
+ * warning, when the copies would take more than half of the available memory.
  *
  * <p>Usage: {@code try (Qwen3Weights w = Qwen3Weights.open(Path.of("model-dir-or.gguf"))) { ... }}
  */
@@ -175,7 +176,7 @@ public final class Qwen3Weights implements AutoCloseable {
     public static Qwen3Weights bind(Qwen3Config c, WeightSource source, Naming naming) {
         Arena arena = Arena.ofShared();
         try {
-            Binder b = new Binder(source, arena, Boolean.parseBoolean(System.getProperty("imagine.weights.copyUnaligned", "true")), new long[2]);
+            Binder b = new Binder(source, arena, copyUnaligned(source, source.fileOf(naming.global("embed"))), new long[2]);
             int d = c.hiddenSize();
             Tensor embedding = b.matrix(naming.global("embed"), c.vocabSize(), d);
             Layer[] layers = new Layer[c.layers()];
@@ -214,6 +215,45 @@ public final class Qwen3Weights implements AutoCloseable {
         }
     }
 
+    /** Matrices whose loads would split cache lines: plain types not on a 64-byte boundary (Q8_0's 34-byte blocks split anyway). */
+    private static boolean unaligned(Tensor t) {
+        return t.rank() == 2 && t.dtype() != DType.Q8_0 && t.data().address() % 64 != 0;
+    }
+
+    /**
+     * Whether to copy the unaligned matrices: unless {@code -Dimagine.weights.copyUnaligned=false}, and only when
+     * the copies take at most half of the memory available now, so that a model that only fits mapped still loads.
+     */
+    private static boolean copyUnaligned(WeightSource source, Path file) {
+        if (!Boolean.parseBoolean(System.getProperty("imagine.weights.copyUnaligned", "true"))) return false;
+        long bytes = 0;
+        for (String name : source.names()) {
+            Tensor t = source.tensor(name);
+            if (unaligned(t)) bytes += t.data().byteSize();
+        }
+        if (bytes == 0) return false;
+        long available = availableMemory();
+        if (bytes > available / 2) {
+            LOG.warn("{}: {} MiB of weight matrices are not 64-byte aligned, and copying them would take more than half of the {} MiB "
+                    + "of memory available: they stay mapped, and batched decode reads them about 1.3x slower", file, bytes >> 20, available >> 20);
+            return false;
+        }
+        return true;
+    }
+
+    /** MemAvailable from /proc/meminfo (Linux), else the free physical memory the JVM reports. */
+    private static long availableMemory() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemAvailable:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        } catch (IOException | RuntimeException notLinux) {
+            // fall through
+        }
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getFreeMemorySize() : 0;
+    }
+
     /** copied: {matrices copied, bytes copied}. */
     private record Binder(WeightSource source, Arena arena, boolean copyUnaligned, long[] copied) {
         Tensor matrix(String name, int rows, int cols) {
@@ -222,8 +262,7 @@ public final class Qwen3Weights implements AutoCloseable {
                 throw new EngineException(source.fileOf(name) + ": tensor " + name + " has shape " + Arrays.toString(t.shape())
                         + " but the config needs [" + rows + ", " + cols + "]");
             }
-            // Q8_0 blocks are 34 bytes, so its loads are unaligned whatever the file does
-            if (!copyUnaligned || t.dtype() == DType.Q8_0 || t.data().address() % 64 == 0) return t;
+            if (!copyUnaligned || !unaligned(t)) return t;
             MemorySegment aligned = arena.allocate(t.data().byteSize(), 64);
             aligned.copyFrom(t.data());
             source.release(t); // the file's pages stay in the page cache, not in this process
