@@ -176,6 +176,7 @@ public final class Qwen3Weights implements AutoCloseable {
     public static Qwen3Weights bind(Qwen3Config c, WeightSource source, Naming naming) {
         Arena arena = Arena.ofShared();
         try {
+            long start = System.nanoTime();
             Binder b = new Binder(source, arena, copyUnaligned(source, source.fileOf(naming.global("embed"))), new long[2]);
             int d = c.hiddenSize();
             Tensor embedding = b.matrix(naming.global("embed"), c.vocabSize(), d);
@@ -205,8 +206,8 @@ public final class Qwen3Weights implements AutoCloseable {
                 throw new EngineException(source.fileOf(head) + ": tensor " + head + " is missing (tie_word_embeddings is false)");
             }
             if (b.copied()[0] > 0) {
-                LOG.info("{}: {} weight matrices were not 64-byte aligned; copied {} MiB into aligned memory (-Dimagine.weights.copyUnaligned=false keeps them mapped)",
-                        source.fileOf(naming.global("embed")), b.copied()[0], b.copied()[1] >> 20);
+                LOG.info("{}: copied {} matrices ({} MiB) in {} s", source.fileOf(naming.global("embed")), b.copied()[0],
+                        b.copied()[1] >> 20, String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
             }
             return new Qwen3Weights(c, source, arena, embedding, List.of(layers), finalNorm, lmHead);
         } catch (RuntimeException e) {
@@ -238,6 +239,8 @@ public final class Qwen3Weights implements AutoCloseable {
                     + "of memory available: they stay mapped, and batched decode reads them about 1.3x slower", file, bytes >> 20, available >> 20);
             return false;
         }
+        LOG.info("{}: {} MiB of weight matrices are not 64-byte aligned; copying them into aligned memory "
+                + "(-Dimagine.weights.copyUnaligned=false keeps them mapped)", file, bytes >> 20);
         return true;
     }
 

@@ -36,6 +36,11 @@ class RandomModelTest {
         }
     }
 
+    /** A safetensors file's leading u64: the length of its JSON header. */
+    private static long headerLength(byte[] file) {
+        return java.nio.ByteBuffer.wrap(file, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
     /** Tensors served from a file's mapping are read-only views of it (MappedFile); aligned copies are writable. */
     private static boolean mapped(dev.imagine.engine.tensor.Tensor t) {
         return t.data().isReadOnly();
@@ -57,7 +62,7 @@ class RandomModelTest {
         Qwen3Config tiny = Qwen3Checkpoints.shape("tiny");
         Path model = Qwen3Checkpoints.writeRandom(tiny, DType.BF16, 3, dir.resolve("aligned"), null);
         byte[] file = Files.readAllBytes(model.resolve("model.safetensors"));
-        long headerLength = java.nio.ByteBuffer.wrap(file, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        long headerLength = headerLength(file);
         assertEquals(0, (8 + headerLength) % SafetensorsWriter.DATA_ALIGNMENT, "data section offset " + (8 + headerLength));
         String header = new String(file, 8, (int) headerLength, java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(header.startsWith("{") && header.stripTrailing().endsWith("}"), "header is JSON padded with spaces");
@@ -76,7 +81,7 @@ class RandomModelTest {
         Path model = Qwen3Checkpoints.writeRandom(tiny, DType.BF16, 5, dir.resolve("a"), null);
         // the same file with 8 more spaces in its header: still valid safetensors, every tensor 8 bytes off a cache line
         byte[] file = Files.readAllBytes(model.resolve("model.safetensors"));
-        long n = java.nio.ByteBuffer.wrap(file, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        long n = headerLength(file);
         java.nio.ByteBuffer shifted = java.nio.ByteBuffer.allocate(file.length + 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         shifted.putLong(n + 8).put(file, 8, (int) n).put("        ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         shifted.put(file, 8 + (int) n, file.length - 8 - (int) n);
