@@ -7,7 +7,6 @@ import dev.imagine.engine.tensor.Tensor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -33,6 +32,7 @@ import java.util.stream.Stream;
  */
 public final class Qwen3Weights implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Qwen3Weights.class);
+
     /** One decoder layer. Norm weights are f32 segments; the rest are {@code [out, in]} tensors. */
     public record Layer(MemorySegment attnNorm, Tensor wq, Tensor wk, Tensor wv, Tensor wo,
                         MemorySegment qNorm, MemorySegment kNorm, MemorySegment ffnNorm,
@@ -271,7 +271,8 @@ public final class Qwen3Weights implements AutoCloseable {
             source.release(t); // the file's pages stay in the page cache, not in this process
             copied[0]++;
             copied[1] += aligned.byteSize();
-            return new Tensor(t.name(), t.dtype(), t.shape(), aligned);
+            // read-only like the mapping: the kernels see one segment class and state (see MappedFile)
+            return new Tensor(t.name(), t.dtype(), t.shape(), aligned.asReadOnly());
         }
 
         MemorySegment vector(String name, int n) {

@@ -41,11 +41,6 @@ class RandomModelTest {
         return java.nio.ByteBuffer.wrap(file, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
-    /** Tensors served from a file's mapping are read-only views of it (MappedFile); aligned copies are writable. */
-    private static boolean mapped(dev.imagine.engine.tensor.Tensor t) {
-        return t.data().isReadOnly();
-    }
-
     @Test
     void tinyF32AndBf16LoadBackAndMatchTheReference() throws Exception {
         Qwen3Config tiny = Qwen3Checkpoints.shape("tiny");
@@ -93,14 +88,13 @@ class RandomModelTest {
             expected = allLogits(w, TOKENS);
         }
         try (Qwen3Weights w = Qwen3Weights.open(off)) {
+            // the file's bytes of wUp sit 8 past a cache line (checked below), so an address on one is the copy
             assertEquals(0, w.layers().getFirst().wUp().data().address() % 64, "the copy is aligned");
-            assertFalse(mapped(w.layers().getFirst().wUp()), "an unaligned matrix is copied out of the mapping");
             assertArrayEquals(expected, allLogits(w, TOKENS));
         }
         System.setProperty("imagine.weights.copyUnaligned", "false");
         try (Qwen3Weights w = Qwen3Weights.open(off)) {
             assertEquals(8, w.layers().getFirst().wUp().data().address() % 64, "kept mapped when asked");
-            assertTrue(mapped(w.layers().getFirst().wUp()));
             assertArrayEquals(expected, allLogits(w, TOKENS));
         } finally {
             System.clearProperty("imagine.weights.copyUnaligned");
@@ -165,9 +159,8 @@ class RandomModelTest {
         assertMatchesReference(dir.resolve("f16.gguf"), 1e-5f);
         try (Qwen3Weights g = Qwen3Weights.open(dir.resolve("f16.gguf"))) {
             assertEquals(DType.F16, g.layers().getFirst().wDown().dtype());
-            // written 64-byte aligned (general.alignment), so it stays mapped rather than copied at load
+            // written 64-byte aligned (general.alignment), so no copy is needed at load
             assertEquals(0, g.layers().getFirst().wDown().data().address() % 64);
-            assertTrue(mapped(g.layers().getFirst().wDown()));
             assertEquals(64, ((dev.imagine.engine.load.GgufFile) g.source()).number("general.alignment").intValue());
         }
     }
