@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static dev.imagine.engine.TestModels.TOKENS;
 import static dev.imagine.engine.TestModels.allLogits;
@@ -61,12 +62,33 @@ class RandomModelTest {
         assertEquals(0, (8 + headerLength) % SafetensorsWriter.DATA_ALIGNMENT, "data section offset " + (8 + headerLength));
         String header = new String(file, 8, (int) headerLength, java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(header.startsWith("{") && header.stripTrailing().endsWith("}"), "header is JSON padded with spaces");
+        // mapped as written (no aligned copies), so the addresses show the file's layout: every matrix of the tiny
+        // shape is a multiple of 64 bytes long and written before the shorter tensors, so each starts on a cache line
+        System.setProperty("imagine.weights.copyUnaligned", "false");
         try (Qwen3Weights w = Qwen3Weights.open(model)) {
+            assertEquals(0, w.embedding().data().address() % 64, "the embedding");
             for (Qwen3Weights.Layer l : w.layers()) {
-                // every tiny tensor is a multiple of 64 bytes long, so each starts on a cache line of the mapping
-                assertEquals(0, l.wq().data().address() % 64, "wq of a layer");
-                assertEquals(0, l.wDown().data().address() % 64, "wDown of a layer");
+                for (var t : java.util.List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown())) {
+                    assertEquals(0, t.data().address() % 64, t.name());
+                }
             }
+        } finally {
+            System.clearProperty("imagine.weights.copyUnaligned");
+        }
+    }
+
+    @Test
+    void tensorsOfWholeCacheLinesAreWrittenFirst() throws Exception {
+        // a 3-float vector given first would put the matrix after it 12 bytes off a cache line
+        List<TensorSpec> specs = List.of(
+                new TensorSpec("v", new long[]{3}, (r, out) -> java.util.Arrays.fill(out, 1f)),
+                new TensorSpec("m", new long[]{16, 16}, (r, out) -> java.util.Arrays.fill(out, r)));
+        Path file = dir.resolve("two.safetensors");
+        SafetensorsWriter.write(file, specs, DType.F32, null);
+        try (var source = dev.imagine.engine.load.SafetensorsSource.open(file)) {
+            assertEquals(0, source.tensor("m").data().address() % 64);
+            assertEquals(5f, source.tensor("m").data().getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, 5 * 16 + 3));
+            assertEquals(1f, source.tensor("v").data().getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, 2));
         }
     }
 
