@@ -101,7 +101,7 @@ public final class Matmul {
                 // decode: x copied (BF16: paired) once into native scratch the workers can read
                 job.xs.ensure((long) in * 4);
                 if (job.anyBf16) MatVec.pairActivations(x, 1, in, job.xs.segment);
-                if (job.anyOther) {
+                if (job.anyPlain) {
                     job.xPlain.ensure((long) in * 4);
                     MemorySegment.copy(x, 0, job.xPlain.segment, 0, (long) in * 4);
                 }
@@ -191,11 +191,12 @@ public final class Matmul {
         Tensor[] ws;
         MemorySegment[] ys;
         int rows, in, ld, chunks, unitsPerChunk;
-        boolean small, anyBf16, anyQ8, anyOther;
+        /** Which prepared copies of x the weights need: paired (BF16), heap (Q8_0), plain native (F32, F16). */
+        boolean small, anyBf16, anyQ8, anyPlain;
         /** Chunk c covers units [chunkStart[c], chunkStart[c] + unitsPerChunk) of weight chunkWeight[c] (clipped). */
         int[] chunkWeight = new int[16], chunkStart = new int[16];
         final Scratch xs = new Scratch(), xPlain = new Scratch();
-        /** Several rows: x on the heap; Gemm: its gather offsets, and x packed into token tiles. */
+        /** x on the heap (several rows, or one for Q8_0); Gemm: its gather offsets, and x packed into token tiles. */
         float[] xa = new float[0], xt = new float[0];
         /** Several rows, up to {@link #SMALL_ROWS}: x interleaved for the BF16 (paired) and Q8_0 tiles of {@link BatchMatVec}. */
         float[] xp = new float[0], xq = new float[0];
@@ -210,11 +211,13 @@ public final class Matmul {
             this.rows = rows;
             this.in = in;
             this.small = small;
-            anyBf16 = anyQ8 = anyOther = false;
+            anyBf16 = anyQ8 = anyPlain = false;
             for (Tensor w : ws) {
-                if (w.dtype() == DType.BF16) anyBf16 = true;
-                else anyOther = true;
-                if (w.dtype() == DType.Q8_0) anyQ8 = true;
+                switch (w.dtype()) {
+                    case BF16 -> anyBf16 = true;
+                    case Q8_0 -> anyQ8 = true;
+                    case F32, F16 -> anyPlain = true;
+                }
             }
         }
 

@@ -37,6 +37,11 @@ class RandomModelTest {
         }
     }
 
+    /** A random tiny-shape BF16 model written into dir/name. */
+    private Path tinyBf16(long seed, String name) throws java.io.IOException {
+        return Qwen3Checkpoints.writeRandom(Qwen3Checkpoints.shape("tiny"), DType.BF16, seed, dir.resolve(name), null);
+    }
+
     /** A safetensors file's leading u64: the length of its JSON header. */
     private static long headerLength(byte[] file) {
         return java.nio.ByteBuffer.wrap(file, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
@@ -55,8 +60,7 @@ class RandomModelTest {
 
     @Test
     void safetensorsDataStartsOnACacheLine() throws Exception {
-        Qwen3Config tiny = Qwen3Checkpoints.shape("tiny");
-        Path model = Qwen3Checkpoints.writeRandom(tiny, DType.BF16, 3, dir.resolve("aligned"), null);
+        Path model = tinyBf16(3, "aligned");
         byte[] file = Files.readAllBytes(model.resolve("model.safetensors"));
         long headerLength = headerLength(file);
         assertEquals(0, (8 + headerLength) % SafetensorsWriter.DATA_ALIGNMENT, "data section offset " + (8 + headerLength));
@@ -94,8 +98,7 @@ class RandomModelTest {
 
     @Test
     void unalignedSafetensorsMatricesAreCopiedAlignedAndGiveTheSameLogits() throws Exception {
-        Qwen3Config tiny = Qwen3Checkpoints.shape("tiny");
-        Path model = Qwen3Checkpoints.writeRandom(tiny, DType.BF16, 5, dir.resolve("a"), null);
+        Path model = tinyBf16(5, "a");
         // the same file with 8 more spaces in its header: still valid safetensors, every tensor 8 bytes off a cache line
         byte[] file = Files.readAllBytes(model.resolve("model.safetensors"));
         long n = headerLength(file);
