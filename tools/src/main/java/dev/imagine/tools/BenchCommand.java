@@ -77,6 +77,11 @@ final class BenchCommand implements Runnable {
         o.put("prefill_gflops", r.prefillGflops());
         o.put("prefill_fma_fraction", r.prefillFmaFraction());
         o.put("cpu_share", r.cpuShare());
+        ObjectNode shares = o.putObject("time_shares");
+        for (Map.Entry<String, Map<String, Double>> e : r.timeShares().entrySet()) {
+            ObjectNode phase = shares.putObject(e.getKey().replace(' ', '_'));
+            e.getValue().forEach(phase::put);
+        }
         ObjectNode runs = o.putObject("runs");
         for (Map.Entry<String, double[]> e : r.runs().entrySet()) {
             com.fasterxml.jackson.databind.node.ArrayNode a = runs.putArray(e.getKey().replace(' ', '_'));
@@ -107,5 +112,13 @@ final class BenchCommand implements Runnable {
         System.out.printf(Locale.ROOT, "runs (min-max)   %s (rates above are medians of %d runs)%n", spread, r.runs().get("decode").length);
         System.out.printf(Locale.ROOT, "cpu share        %.0f%% of %d threads while generating (below 100%%: other processes took cores)%n",
                 100 * r.cpuShare(), r.threads());
+        for (Map.Entry<String, Map<String, Double>> e : r.timeShares().entrySet()) {
+            StringBuilder line = new StringBuilder();
+            for (Map.Entry<String, Double> op : e.getValue().entrySet()) {
+                if (op.getValue() < 0.005 && !op.getKey().equals("other")) continue; // below 0.5 %: noise in a table
+                line.append(String.format(Locale.ROOT, "%s%s %.1f%%", line.isEmpty() ? "" : ", ", op.getKey(), 100 * op.getValue()));
+            }
+            System.out.printf(Locale.ROOT, "time, %-10s %s%n", e.getKey(), line);
+        }
     }
 }

@@ -40,6 +40,15 @@ class BenchCommandTest {
         for (String k : new String[]{"prefill", "decode", "batch_3"}) assertEquals(2, j.get("runs").get(k).size(), k);
         JsonNode d = j.get("runs").get("decode");
         assertEquals((d.get(0).asDouble() + d.get(1).asDouble()) / 2, j.get("decode_tokens_per_s").asDouble(), 1e-9);
+        // where the time went: every kind of operation and the rest, adding up to the phase's wall time
+        for (String k : new String[]{"prefill", "decode", "batch_3"}) {
+            JsonNode shares = j.get("time_shares").get(k);
+            double sum = 0;
+            for (JsonNode v : shares) sum += v.asDouble();
+            assertEquals(1, sum, 1e-9, k + ": " + shares);
+            assertTrue(shares.get("matmul").asDouble() > 0 && shares.get("attention").asDouble() > 0
+                    && shares.get("lm_head").asDouble() > 0 && shares.has("other"), k + ": " + shares);
+        }
     }
 
     @Test
@@ -50,6 +59,7 @@ class BenchCommandTest {
                 "--batch", "2", "--threads", "1", "--bandwidth-mib", "8", "--repeat", "1");
         assertEquals(0, t.exit(), t.err());
         assertTrue(t.out().contains("decode, batch 1") && t.out().contains("decode, batch 2"), t.out());
+        assertTrue(t.out().contains("time, batch 2") && t.out().contains("matmul"), t.out());
         CliTest.Run bad = run("bench", "--model", model.toString(), "--batch", "0");
         assertEquals(1, bad.exit());
         assertTrue(bad.err().contains("batch sizes must be >= 1"), bad.err());

@@ -9,6 +9,7 @@ import dev.imagine.engine.kv.KvCache;
 import dev.imagine.engine.load.Qwen3Config;
 import dev.imagine.engine.load.Qwen3Weights;
 import dev.imagine.engine.model.Qwen3Model;
+import dev.imagine.engine.model.TimedBackend;
 import dev.imagine.engine.tensor.DType;
 import dev.imagine.engine.tensor.Tensor;
 
@@ -60,13 +61,16 @@ public final class SpeedBenchmark {
      * FLOP/s (2 per weight per token) / measured FMA peak. cpuShare = process CPU time / (wall time × threads)
      * over the timed generation runs: well below 1 means other processes took the cores and every rate above
      * is low by about that factor. Rates are medians over the repeats; {@code runs} keeps every run's rate per
-     * measurement ("prefill", "decode", "batch N").
+     * measurement ("prefill", "decode", "batch N"). timeShares, per measurement, gives the share of its wall time
+     * (all repeats together) that each kind of operation took ({@link TimedBackend.Op}, lower case) and "other"
+     * for the rest (sampling, batch bookkeeping, RoPE angles); "batch N" covers its decode steps only.
      */
     public record Report(String model, String weightType, int threads, int promptTokens, int genTokens,
                          double loadSeconds, double prefillTokensPerS, double decodeTokensPerS,
                          Map<Integer, Double> batchedDecodeTokensPerS, long rssBytes, long bytesReadPerToken,
                          double memoryBandwidthGbPerS, double rooflineFraction, double fmaPeakGflops,
-                         double prefillGflops, double prefillFmaFraction, double cpuShare, Map<String, double[]> runs) {
+                         double prefillGflops, double prefillFmaFraction, double cpuShare, Map<String, double[]> runs,
+                         Map<String, Map<String, Double>> timeShares) {
     }
 
     private SpeedBenchmark() {
@@ -91,8 +95,8 @@ public final class SpeedBenchmark {
             // The model's own loops (attention, norms, sampling) compile only after many calls: warm them up on
             // the measured shapes, or the timed runs include the JIT (0.6B BF16: decode 7.5 → 9.4 tok/s, prefill 58 → 96).
             progress.printf("bench: warm-up run of the measured shapes%n");
-            generate(w, prompt, 1, Math.min(o.genTokens(), 32));
-            generate(w, prompt, 2, 8);
+            generate(w, prompt, 1, Math.min(o.genTokens(), 32), new TimedBackend(new CpuBackend()));
+            generate(w, prompt, 2, 8, new TimedBackend(new CpuBackend()));
 
             // The ceilings are measured before and after the timed runs and the better of each kept: a ceiling is
             // what the machine can do, and one measurement alone, taken while another tenant loaded the host, once
@@ -101,10 +105,16 @@ public final class SpeedBenchmark {
 
             long cpu0 = processCpuNanos(), wall0 = System.nanoTime();
             Map<String, double[]> runs = new LinkedHashMap<>();
+            Map<String, Shares> shares = new LinkedHashMap<>();
+            shares.put("prefill", new Shares());
+            shares.put("decode", new Shares());
             double[] prefills = new double[o.repeats()], decodes = new double[o.repeats()];
             for (int r = 0; r < o.repeats(); r++) {
                 progress.printf("bench: prefill %d tokens + decode %d tokens at batch 1 (run %d of %d)%n", o.promptTokens(), o.genTokens(), r + 1, o.repeats());
-                Generator.Stats single = generate(w, prompt, 1, o.genTokens());
+                TimedBackend timed = new TimedBackend(new CpuBackend());
+                Generator.Stats single = generate(w, prompt, 1, o.genTokens(), timed);
+                shares.get("prefill").add(timed, TimedBackend.Phase.PREFILL, single.prefillNanos());
+                shares.get("decode").add(timed, TimedBackend.Phase.DECODE, single.decodeNanos());
                 prefills[r] = single.promptTokens() * 1e9 / single.prefillNanos();
                 decodes[r] = single.decodeTokensPerSecond();
                 progress.printf("bench:   prefill %.1f tokens/s, decode %.2f tokens/s%n", prefills[r], decodes[r]);
@@ -122,7 +132,10 @@ public final class SpeedBenchmark {
                 double[] rates = new double[o.repeats()];
                 for (int r = 0; r < o.repeats(); r++) {
                     progress.printf("bench: batched decode, %d completions of %d tokens sharing the prompt (run %d of %d)%n", b, o.genTokens(), r + 1, o.repeats());
-                    rates[r] = generate(w, prompt, b, o.genTokens()).decodeTokensPerSecond();
+                    TimedBackend timed = new TimedBackend(new CpuBackend());
+                    Generator.Stats stats = generate(w, prompt, b, o.genTokens(), timed);
+                    rates[r] = stats.decodeTokensPerSecond();
+                    shares.computeIfAbsent("batch " + b, k -> new Shares()).add(timed, TimedBackend.Phase.DECODE, stats.decodeNanos());
                     progress.printf("bench:   %.2f tokens/s in aggregate (%.2fx batch 1)%n", rates[r], rates[r] / decode);
                 }
                 runs.put("batch " + b, rates);
@@ -140,7 +153,8 @@ public final class SpeedBenchmark {
             double prefillGflops = 2.0 * matrixWeights(w) * prefill / 1e9;
             return new Report(modelPath.toString(), weightType(w), o.threads(), o.promptTokens(), o.genTokens(),
                     loadSeconds, prefill, decode, batched, rss, bytes, bandwidth,
-                    decode * bytes / (bandwidth * 1e9), fma, prefillGflops, prefillGflops / fma, cpuShare, runs);
+                    decode * bytes / (bandwidth * 1e9), fma, prefillGflops, prefillGflops / fma, cpuShare, runs,
+                    Shares.fractions(shares));
         }
     }
 
@@ -154,18 +168,50 @@ public final class SpeedBenchmark {
         return new double[]{bw.bestGbPerS(), fma};
     }
 
+    /** Operation time of one measurement summed over its runs, and the runs' wall time. */
+    private static final class Shares {
+        final long[] nanos = new long[TimedBackend.Op.values().length];
+        long wall;
+
+        void add(TimedBackend timed, TimedBackend.Phase phase, long wallNanos) {
+            for (TimedBackend.Op op : TimedBackend.Op.values()) nanos[op.ordinal()] += timed.nanos(phase, op);
+            wall += wallNanos;
+        }
+
+        /** Per measurement: op name (lower case) → share of the wall time, then "other" for the rest. */
+        static Map<String, Map<String, Double>> fractions(Map<String, Shares> all) {
+            Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+            for (Map.Entry<String, Shares> e : all.entrySet()) {
+                Shares s = e.getValue();
+                if (s.wall <= 0) continue;
+                Map<String, Double> f = new LinkedHashMap<>();
+                long inOps = 0;
+                for (TimedBackend.Op op : TimedBackend.Op.values()) {
+                    f.put(op.name().toLowerCase(java.util.Locale.ROOT), s.nanos[op.ordinal()] / (double) s.wall);
+                    inOps += s.nanos[op.ordinal()];
+                }
+                f.put("other", Math.max(0, s.wall - inOps) / (double) s.wall);
+                out.put(e.getKey(), f);
+            }
+            return out;
+        }
+    }
+
     private static double median(double[] values) {
         double[] v = values.clone();
         java.util.Arrays.sort(v);
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    /** One generate call: n greedy completions of exactly `tokens` tokens after `prompt`, on a fresh cache. */
-    private static Generator.Stats generate(Qwen3Weights w, int[] prompt, int n, int tokens) {
+    /**
+     * One generate call: n greedy completions of exactly `tokens` tokens after `prompt`, on a fresh cache, through
+     * `backend` (a fresh {@link TimedBackend}: its first pass is this call's prefill).
+     */
+    private static Generator.Stats generate(Qwen3Weights w, int[] prompt, int n, int tokens, TimedBackend backend) {
         GenerationRequest req = new GenerationRequest(prompt, n, SamplingParams.greedy(), tokens, new int[0], List.of());
         int blockSize = 16;
         try (KvCache cache = new KvCache(w.config(), blockSize, Generator.blocksNeeded(List.of(req), blockSize), DType.F32);
-             Qwen3Model m = new Qwen3Model(w, new CpuBackend(), cache)) {
+             Qwen3Model m = new Qwen3Model(w, backend, cache)) {
             Generator g = new Generator(m);
             g.generate(List.of(req));
             return g.stats();
