@@ -3,6 +3,7 @@ package dev.imagine.tools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagine.engine.generate.SpeedBenchmark;
+import dev.imagine.engine.tensor.DType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,6 +40,9 @@ final class BenchCommand implements Runnable {
     @Option(names = "--repeat", defaultValue = "3", description = "Runs of each measurement; rates are medians (default: ${DEFAULT-VALUE}).")
     int repeats;
 
+    @Option(names = "--kv-cache", defaultValue = "f32", description = "KV cache dtype: f32 or bf16 (default: ${DEFAULT-VALUE}).")
+    String kvCache;
+
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
@@ -46,8 +50,13 @@ final class BenchCommand implements Runnable {
     public void run() {
         SpeedBenchmark.Options options;
         try {
+            DType cacheType = switch (kvCache.toLowerCase(Locale.ROOT)) {
+                case "f32" -> DType.F32;
+                case "bf16" -> DType.BF16;
+                default -> throw new UserError("--kv-cache: \"" + kvCache + "\" is not f32 or bf16");
+            };
             options = new SpeedBenchmark.Options(promptTokens, genTokens, batches.stream().mapToInt(Integer::intValue).toArray(),
-                    threads == null ? Runtime.getRuntime().availableProcessors() : threads, seed, bandwidthMib << 20, repeats);
+                    threads == null ? Runtime.getRuntime().availableProcessors() : threads, seed, bandwidthMib << 20, repeats, cacheType);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
@@ -61,6 +70,7 @@ final class BenchCommand implements Runnable {
         ObjectNode o = mapper.createObjectNode();
         o.put("model", r.model());
         o.put("weight_type", r.weightType());
+        o.put("kv_cache", r.kvCache());
         o.put("threads", r.threads());
         o.put("prompt_tokens", r.promptTokens());
         o.put("gen_tokens", r.genTokens());
@@ -91,7 +101,7 @@ final class BenchCommand implements Runnable {
     }
 
     private static void printTable(SpeedBenchmark.Report r) {
-        System.out.printf(Locale.ROOT, "model            %s (%s weights), %d threads%n", r.model(), r.weightType(), r.threads());
+        System.out.printf(Locale.ROOT, "model            %s (%s weights, %s KV cache), %d threads%n", r.model(), r.weightType(), r.kvCache(), r.threads());
         System.out.printf(Locale.ROOT, "load             %.2f s (mmap)%n", r.loadSeconds());
         System.out.printf(Locale.ROOT, "prefill          %.1f tokens/s (%d tokens; %.1f GFLOP/s = %.0f%% of the %.1f GFLOP/s FMA peak)%n",
                 r.prefillTokensPerS(), r.promptTokens(), r.prefillGflops(), 100 * r.prefillFmaFraction(), r.fmaPeakGflops());

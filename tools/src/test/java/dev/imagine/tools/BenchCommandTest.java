@@ -36,6 +36,7 @@ class BenchCommandTest {
                 / (j.get("memory_bandwidth_gb_per_s").asDouble() * 1e9);
         assertEquals(roofline, j.get("roofline_fraction").asDouble(), 1e-9 * roofline);
         assertEquals("BF16", j.get("weight_type").asText());
+        assertEquals("F32", j.get("kv_cache").asText());
         // every run is kept, and the reported rate is their median (of two: the mean)
         for (String k : new String[]{"prefill", "decode", "batch_3"}) assertEquals(2, j.get("runs").get(k).size(), k);
         JsonNode d = j.get("runs").get("decode");
@@ -56,10 +57,14 @@ class BenchCommandTest {
         Path model = dir.resolve("tiny");
         assertEquals(0, run("model", "random", "--shape", "tiny", "--dtype", "q8_0", "--out", model.toString()).exit());
         CliTest.Run t = run("bench", "--model", model.resolve("model.gguf").toString(), "--prompt-tokens", "4", "--gen-tokens", "2",
-                "--batch", "2", "--threads", "1", "--bandwidth-mib", "8", "--repeat", "1");
+                "--batch", "2", "--threads", "1", "--bandwidth-mib", "8", "--repeat", "1", "--kv-cache", "bf16");
         assertEquals(0, t.exit(), t.err());
         assertTrue(t.out().contains("decode, batch 1") && t.out().contains("decode, batch 2"), t.out());
         assertTrue(t.out().contains("time, batch 2") && t.out().contains("matmul"), t.out());
+        assertTrue(t.out().contains("BF16 KV cache"), t.out());
+        CliTest.Run kv = run("bench", "--model", model.toString(), "--kv-cache", "f16");
+        assertEquals(1, kv.exit());
+        assertTrue(kv.err().contains("--kv-cache: \"f16\" is not f32 or bf16"), kv.err());
         CliTest.Run bad = run("bench", "--model", model.toString(), "--batch", "0");
         assertEquals(1, bad.exit());
         assertTrue(bad.err().contains("batch sizes must be >= 1"), bad.err());

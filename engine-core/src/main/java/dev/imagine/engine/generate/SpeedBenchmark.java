@@ -35,15 +35,23 @@ import java.util.SplittableRandom;
 public final class SpeedBenchmark {
     /**
      * What to run: prompt length, tokens per completion, the batch sizes for batched decode, threads, prompt seed,
-     * the size of the buffer streamed for the bandwidth ceiling (much larger than the caches: 1 GiB), and how many
-     * times each measurement runs (the report gives the median; on a shared machine single runs vary by ±20 %).
+     * the size of the buffer streamed for the bandwidth ceiling (much larger than the caches: 1 GiB), how many
+     * times each measurement runs (the report gives the median; on a shared machine single runs vary by ±20 %), and
+     * the KV cache's dtype (F32 or BF16; BF16 halves what attention reads).
      */
-    public record Options(int promptTokens, int genTokens, int[] batches, int threads, long seed, long bandwidthBytes, int repeats) {
+    public record Options(int promptTokens, int genTokens, int[] batches, int threads, long seed, long bandwidthBytes, int repeats,
+                          DType kvCache) {
         public Options(int promptTokens, int genTokens, int[] batches, int threads, long seed, long bandwidthBytes) {
             this(promptTokens, genTokens, batches, threads, seed, bandwidthBytes, 3);
         }
 
+        /** An F32 KV cache, as {@code imagine generate} uses by default. */
+        public Options(int promptTokens, int genTokens, int[] batches, int threads, long seed, long bandwidthBytes, int repeats) {
+            this(promptTokens, genTokens, batches, threads, seed, bandwidthBytes, repeats, DType.F32);
+        }
+
         public Options {
+            if (kvCache != DType.F32 && kvCache != DType.BF16) throw new IllegalArgumentException("the KV cache dtype must be F32 or BF16, not " + kvCache);
             if (repeats < 1) throw new IllegalArgumentException("repeats must be >= 1, got " + repeats);
             if (bandwidthBytes < 1 << 20) throw new IllegalArgumentException("the bandwidth buffer must be at least 1 MiB");
             if (promptTokens < 1 || genTokens < 1) throw new IllegalArgumentException("prompt and generated tokens must be >= 1");
@@ -65,7 +73,7 @@ public final class SpeedBenchmark {
      * (all repeats together) that each kind of operation took ({@link TimedBackend.Op}, lower case) and "other"
      * for the rest (sampling, batch bookkeeping, RoPE angles); "batch N" covers its decode steps only.
      */
-    public record Report(String model, String weightType, int threads, int promptTokens, int genTokens,
+    public record Report(String model, String weightType, String kvCache, int threads, int promptTokens, int genTokens,
                          double loadSeconds, double prefillTokensPerS, double decodeTokensPerS,
                          Map<Integer, Double> batchedDecodeTokensPerS, long rssBytes, long bytesReadPerToken,
                          double memoryBandwidthGbPerS, double rooflineFraction, double fmaPeakGflops,
@@ -95,8 +103,8 @@ public final class SpeedBenchmark {
             // The model's own loops (attention, norms, sampling) compile only after many calls: warm them up on
             // the measured shapes, or the timed runs include the JIT (0.6B BF16: decode 7.5 → 9.4 tok/s, prefill 58 → 96).
             progress.printf("bench: warm-up run of the measured shapes%n");
-            generate(w, prompt, 1, Math.min(o.genTokens(), 32), new TimedBackend(new CpuBackend()));
-            generate(w, prompt, 2, 8, new TimedBackend(new CpuBackend()));
+            generate(w, prompt, 1, Math.min(o.genTokens(), 32), o.kvCache(), new TimedBackend(new CpuBackend()));
+            generate(w, prompt, 2, 8, o.kvCache(), new TimedBackend(new CpuBackend()));
 
             // The ceilings are measured before and after the timed runs and the better of each kept: a ceiling is
             // what the machine can do, and one measurement alone, taken while another tenant loaded the host, once
@@ -112,7 +120,7 @@ public final class SpeedBenchmark {
             for (int r = 0; r < o.repeats(); r++) {
                 progress.printf("bench: prefill %d tokens + decode %d tokens at batch 1 (run %d of %d)%n", o.promptTokens(), o.genTokens(), r + 1, o.repeats());
                 TimedBackend timed = new TimedBackend(new CpuBackend());
-                Generator.Stats single = generate(w, prompt, 1, o.genTokens(), timed);
+                Generator.Stats single = generate(w, prompt, 1, o.genTokens(), o.kvCache(), timed);
                 shares.get("prefill").add(timed, TimedBackend.Phase.PREFILL, single.prefillNanos());
                 shares.get("decode").add(timed, TimedBackend.Phase.DECODE, single.decodeNanos());
                 prefills[r] = single.promptTokens() * 1e9 / single.prefillNanos();
@@ -133,7 +141,7 @@ public final class SpeedBenchmark {
                 for (int r = 0; r < o.repeats(); r++) {
                     progress.printf("bench: batched decode, %d completions of %d tokens sharing the prompt (run %d of %d)%n", b, o.genTokens(), r + 1, o.repeats());
                     TimedBackend timed = new TimedBackend(new CpuBackend());
-                    Generator.Stats stats = generate(w, prompt, b, o.genTokens(), timed);
+                    Generator.Stats stats = generate(w, prompt, b, o.genTokens(), o.kvCache(), timed);
                     rates[r] = stats.decodeTokensPerSecond();
                     shares.computeIfAbsent("batch " + b, k -> new Shares()).add(timed, TimedBackend.Phase.DECODE, stats.decodeNanos());
                     progress.printf("bench:   %.2f tokens/s in aggregate (%.2fx batch 1)%n", rates[r], rates[r] / decode);
@@ -151,7 +159,7 @@ public final class SpeedBenchmark {
 
             long bytes = weightBytesPerToken(w);
             double prefillGflops = 2.0 * matrixWeights(w) * prefill / 1e9;
-            return new Report(modelPath.toString(), weightType(w), o.threads(), o.promptTokens(), o.genTokens(),
+            return new Report(modelPath.toString(), weightType(w), o.kvCache().name(), o.threads(), o.promptTokens(), o.genTokens(),
                     loadSeconds, prefill, decode, batched, rss, bytes, bandwidth,
                     decode * bytes / (bandwidth * 1e9), fma, prefillGflops, prefillGflops / fma, cpuShare, runs,
                     Shares.fractions(shares));
@@ -207,10 +215,10 @@ public final class SpeedBenchmark {
      * One generate call: n greedy completions of exactly `tokens` tokens after `prompt`, on a fresh cache, through
      * `backend` (a fresh {@link TimedBackend}: its first pass is this call's prefill).
      */
-    private static Generator.Stats generate(Qwen3Weights w, int[] prompt, int n, int tokens, TimedBackend backend) {
+    private static Generator.Stats generate(Qwen3Weights w, int[] prompt, int n, int tokens, DType kvCache, TimedBackend backend) {
         GenerationRequest req = new GenerationRequest(prompt, n, SamplingParams.greedy(), tokens, new int[0], List.of());
         int blockSize = 16;
-        try (KvCache cache = new KvCache(w.config(), blockSize, Generator.blocksNeeded(List.of(req), blockSize), DType.F32);
+        try (KvCache cache = new KvCache(w.config(), blockSize, Generator.blocksNeeded(List.of(req), blockSize), kvCache);
              Qwen3Model m = new Qwen3Model(w, backend, cache)) {
             Generator g = new Generator(m);
             g.generate(List.of(req));
