@@ -244,8 +244,20 @@ public final class Qwen3Weights implements AutoCloseable {
         return true;
     }
 
-    /** MemAvailable from /proc/meminfo (Linux), else the free physical memory the JVM reports. */
+    /**
+     * {@code -Dimagine.weights.availableMemory=BYTES} if set (in a container /proc/meminfo shows the host's memory,
+     * not the container's limit), else MemAvailable from /proc/meminfo (Linux), else the free physical memory the
+     * JVM reports.
+     */
     private static long availableMemory() {
+        String set = System.getProperty("imagine.weights.availableMemory");
+        if (set != null) {
+            try {
+                return Long.parseLong(set.trim());
+            } catch (NumberFormatException e) {
+                throw new EngineException("-Dimagine.weights.availableMemory must be a number of bytes, got \"" + set + "\"");
+            }
+        }
         try {
             for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
                 if (line.startsWith("MemAvailable:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;

@@ -1,5 +1,6 @@
 package dev.imagine.engine.write;
 
+import dev.imagine.engine.EngineException;
 import dev.imagine.engine.ReferenceForward;
 import dev.imagine.engine.load.Qwen3Config;
 import dev.imagine.engine.load.Qwen3Weights;
@@ -18,6 +19,7 @@ import static dev.imagine.engine.TestModels.resource;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Models written by the random writer and the GGUF converter load back and match the scalar reference forward. */
@@ -123,6 +125,21 @@ class RandomModelTest {
             assertArrayEquals(expected, allLogits(w, TOKENS));
         } finally {
             System.clearProperty("imagine.weights.copyUnaligned");
+        }
+        // the memory guard: copies larger than half of the available memory are not made, and the model still loads
+        System.setProperty("imagine.weights.availableMemory", "4096");
+        try (Qwen3Weights w = Qwen3Weights.open(off)) {
+            assertEquals(8, w.layers().getFirst().wUp().data().address() % 64, "kept mapped: the copies would not fit");
+            assertArrayEquals(expected, allLogits(w, TOKENS));
+        } finally {
+            System.clearProperty("imagine.weights.availableMemory");
+        }
+        System.setProperty("imagine.weights.availableMemory", "lots");
+        try {
+            EngineException e = assertThrows(EngineException.class, () -> Qwen3Weights.open(off).close());
+            assertTrue(e.getMessage().contains("imagine.weights.availableMemory") && e.getMessage().contains("lots"), e.getMessage());
+        } finally {
+            System.clearProperty("imagine.weights.availableMemory");
         }
     }
 
