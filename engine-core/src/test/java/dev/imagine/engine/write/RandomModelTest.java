@@ -70,17 +70,16 @@ class RandomModelTest {
         assertTrue(header.startsWith("{") && header.stripTrailing().endsWith("}"), "header is JSON padded with spaces");
         // mapped as written (no aligned copies), so the addresses show the file's layout: every matrix of the tiny
         // shape is a multiple of 64 bytes long and written before the shorter tensors, so each starts on a cache line
-        System.setProperty("imagine.weights.copyUnaligned", "false");
-        try (Qwen3Weights w = Qwen3Weights.open(model)) {
-            assertEquals(0, w.embedding().data().address() % 64, "the embedding");
-            for (Qwen3Weights.Layer l : w.layers()) {
-                for (var t : java.util.List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown())) {
-                    assertEquals(0, t.data().address() % 64, t.name());
+        withProperty("imagine.weights.copyUnaligned", "false", () -> {
+            try (Qwen3Weights w = Qwen3Weights.open(model)) {
+                assertEquals(0, w.embedding().data().address() % 64, "the embedding");
+                for (Qwen3Weights.Layer l : w.layers()) {
+                    for (var t : java.util.List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown())) {
+                        assertEquals(0, t.data().address() % 64, t.name());
+                    }
                 }
             }
-        } finally {
-            System.clearProperty("imagine.weights.copyUnaligned");
-        }
+        });
     }
 
     @Test
@@ -119,27 +118,29 @@ class RandomModelTest {
             assertEquals(0, w.layers().getFirst().wUp().data().address() % 64, "the copy is aligned");
             assertArrayEquals(expected, allLogits(w, TOKENS));
         }
-        System.setProperty("imagine.weights.copyUnaligned", "false");
-        try (Qwen3Weights w = Qwen3Weights.open(off)) {
-            assertEquals(8, w.layers().getFirst().wUp().data().address() % 64, "kept mapped when asked");
-            assertArrayEquals(expected, allLogits(w, TOKENS));
-        } finally {
-            System.clearProperty("imagine.weights.copyUnaligned");
-        }
+        withProperty("imagine.weights.copyUnaligned", "false", () -> assertStaysMapped(off, expected, "kept mapped when asked"));
         // the memory guard: copies larger than half of the available memory are not made, and the model still loads
-        System.setProperty("imagine.weights.availableMemory", "4096");
-        try (Qwen3Weights w = Qwen3Weights.open(off)) {
-            assertEquals(8, w.layers().getFirst().wUp().data().address() % 64, "kept mapped: the copies would not fit");
-            assertArrayEquals(expected, allLogits(w, TOKENS));
-        } finally {
-            System.clearProperty("imagine.weights.availableMemory");
-        }
-        System.setProperty("imagine.weights.availableMemory", "lots");
-        try {
+        withProperty("imagine.weights.availableMemory", "4096", () -> assertStaysMapped(off, expected, "kept mapped: the copies would not fit"));
+        withProperty("imagine.weights.availableMemory", "lots", () -> {
             EngineException e = assertThrows(EngineException.class, () -> Qwen3Weights.open(off).close());
             assertTrue(e.getMessage().contains("imagine.weights.availableMemory") && e.getMessage().contains("lots"), e.getMessage());
+        });
+    }
+
+    /** The shifted model loads with its matrices still 8 bytes past a cache line (mapped) and the same logits. */
+    private static void assertStaysMapped(Path model, float[] expected, String why) {
+        try (Qwen3Weights w = Qwen3Weights.open(model)) {
+            assertEquals(8, w.layers().getFirst().wUp().data().address() % 64, why);
+            assertArrayEquals(expected, allLogits(w, TOKENS));
+        }
+    }
+
+    private static void withProperty(String name, String value, Runnable body) {
+        System.setProperty(name, value);
+        try {
+            body.run();
         } finally {
-            System.clearProperty("imagine.weights.availableMemory");
+            System.clearProperty(name);
         }
     }
 
