@@ -615,10 +615,15 @@ final class Attention {
 
     /** Writes k and v ({@code [T, kvDim]}) into the cache at each row's sequence and position. */
     static void store(KvCache cache, int layer, Batch batch, MemorySegment k, MemorySegment v) {
+        store(cache, layer, batch, k, v, 0, batch.rows());
+    }
+
+    /** {@link #store} for rows [t0, t1) of the batch (ranges of rows may be stored in parallel). */
+    static void store(KvCache cache, int layer, Batch batch, MemorySegment k, MemorySegment v, int t0, int t1) {
         // k, v [T, kvHeads·headDim] → keys [block, kvHead, headDim, slot], values [block, kvHead, slot, headDim]
         int kvDim = cache.kvDim(), hd = cache.headDim(), kvHeads = kvDim / hd, bs = cache.blockSize();
         MemorySegment keys = cache.keys(layer), values = cache.values(layer);
-        for (int t = 0; t < batch.rows(); t++) {
+        for (int t = t0; t < t1; t++) {
             for (int g = 0; g < kvHeads; g++) {
                 long dst = cache.offset(batch.sequence(t), batch.position(t), g), src = (long) t * kvDim + (long) g * hd;
                 long kDst = cache.keyOffset(batch.sequence(t), batch.position(t), g);
