@@ -329,24 +329,23 @@ final class Gemm {
     /** One BF16 row → its K blocks: columns k..k+L go to wp[at + (k/KC)·MR·KC + k%KC] (KC is a multiple of L). */
     private static void bf16Pieces(MemorySegment row, float[] wp, int at) {
         int k = 0;
-        for (long b = 0; b < row.byteSize(); b += 2L * L, k += L) {
-            ((IntVector) ShortVector.fromMemorySegment(S, row, b, ORDER).convertShape(ZERO_EXTEND_S2I, I, 0))
-                    .lanewise(LSHL, 16).reinterpretAsFloats().intoArray(wp, at + k / KC * MR * KC + k % KC);
-        }
+        for (long b = 0; b < row.byteSize(); b += 2L * L, k += L) WeightLanes.bf16(row, b).intoArray(wp, at + k / KC * MR * KC + k % KC);
     }
 
     /** One Q8_0 row → its K blocks, each block of 32 scaled by its d (KC is a multiple of 32: a block stays in one). */
     private static void q8Blocks(MemorySegment row, float[] wp, int at) {
         int k = 0;
-        for (long blk = 0; blk < row.byteSize(); blk += 34, k += 32) {
-            int to = at + k / KC * MR * KC + k % KC;
-            FloatVector d = FloatVector.broadcast(F, WeightLanes.q8Scale(row, blk));
-            for (int j = 0; j < 32; j += B.length()) {
-                ByteVector q = ByteVector.fromMemorySegment(B, row, blk + 2 + j, ORDER);
-                // the part index must be a constant for the conversion to compile to vector code
-                ((FloatVector) q.convertShape(B2F, F, 0)).mul(d).intoArray(wp, to + j);
-                if (PARTS == 2) ((FloatVector) q.convertShape(B2F, F, 1)).mul(d).intoArray(wp, to + j + L);
-            }
+        for (long blk = 0; blk < row.byteSize(); blk += 34, k += 32) q8Block(row, blk, wp, at + k / KC * MR * KC + k % KC);
+    }
+
+    /** The Q8_0 block at byte blk of w → dst[to .. to+32): its int8 values times its f16 scale (exact in f32). */
+    private static void q8Block(MemorySegment w, long blk, float[] dst, int to) {
+        FloatVector d = FloatVector.broadcast(F, WeightLanes.q8Scale(w, blk));
+        for (int j = 0; j < 32; j += B.length()) {
+            ByteVector q = ByteVector.fromMemorySegment(B, w, blk + 2 + j, ORDER);
+            // the part index must be a constant for the conversion to compile to vector code
+            ((FloatVector) q.convertShape(B2F, F, 0)).mul(d).intoArray(dst, to + j);
+            if (PARTS == 2) ((FloatVector) q.convertShape(B2F, F, 1)).mul(d).intoArray(dst, to + j + L);
         }
     }
 
@@ -383,17 +382,8 @@ final class Gemm {
         MatVec.halvesToFloats(w, r + k0 * 2L, dst, at + k0, k1 - k0);
     }
 
-    /** Per block of 32: the int8 values times the block's f16 scale (exact in f32). */
+    /** Per block of 32: the int8 values times the block's f16 scale. */
     private static void q8Row(MemorySegment w, long r, int k0, int k1, float[] dst, int at) {
-        for (int b = k0 / 32; b < k1 / 32; b++) {
-            long blk = r + b * 34L;
-            FloatVector d = FloatVector.broadcast(F, WeightLanes.q8Scale(w, blk));
-            for (int j = 0; j < 32; j += B.length()) {
-                ByteVector q = ByteVector.fromMemorySegment(B, w, blk + 2 + j, ORDER);
-                // the part index must be a constant for the conversion to compile to vector code
-                ((FloatVector) q.convertShape(B2F, F, 0)).mul(d).intoArray(dst, at + b * 32 + j);
-                if (PARTS == 2) ((FloatVector) q.convertShape(B2F, F, 1)).mul(d).intoArray(dst, at + b * 32 + j + L);
-            }
-        }
+        for (int b = k0 / 32; b < k1 / 32; b++) q8Block(w, r + b * 34L, dst, at + b * 32);
     }
 }
