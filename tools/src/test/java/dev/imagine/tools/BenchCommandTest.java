@@ -30,6 +30,9 @@ class BenchCommandTest {
             assertTrue(j.get(f).asDouble() > 0 || f.equals("load_seconds") && j.get(f).asDouble() >= 0, f + " in " + b.out());
         }
         assertTrue(j.get("rss_bytes").asLong() > 0);
+        // matrices off a page in the file are copied at load (RandomModelTest checks which): at most the file's bytes
+        long copied = j.get("weights_copied_bytes").asLong();
+        assertTrue(copied >= 0 && copied < java.nio.file.Files.size(model.resolve("model.safetensors")), "weights_copied_bytes " + copied);
         assertTrue(j.get("batched_decode_tokens_per_s").get("3").asDouble() > 0);
         assertEquals(j.get("decode_tokens_per_s").asDouble(), j.get("batched_decode_tokens_per_s").get("1").asDouble());
         double roofline = j.get("decode_tokens_per_s").asDouble() * j.get("bytes_read_per_token").asLong()
@@ -62,6 +65,7 @@ class BenchCommandTest {
         assertTrue(t.out().contains("decode, batch 1") && t.out().contains("decode, batch 2"), t.out());
         assertTrue(t.out().contains("time, batch 2") && t.out().contains("matmul"), t.out());
         assertTrue(t.out().contains("BF16 KV cache"), t.out());
+        assertTrue(t.out().contains("load") && t.out().contains("(mmap)"), t.out()); // Q8_0: nothing copied
         CliTest.Run kv = run("bench", "--model", model.toString(), "--kv-cache", "f16");
         assertEquals(1, kv.exit());
         assertTrue(kv.err().contains("--kv-cache: \"f16\" is not f32 or bf16"), kv.err());

@@ -62,8 +62,9 @@ public final class SpeedBenchmark {
     }
 
     /**
-     * Results. Rates are tokens per second; batchedDecodeTokensPerS maps batch size to aggregate tokens/s over
-     * all completions. bytesReadPerToken counts the weights one decode step streams (every matrix once, embedding
+     * Results. weightsCopiedBytes: the matrices copied out of the file into page-aligned memory at load (0: all
+     * mapped; see {@link Qwen3Weights}); loadSeconds includes the copying. Rates are tokens per second;
+     * batchedDecodeTokensPerS maps batch size to aggregate tokens/s over all completions. bytesReadPerToken counts the weights one decode step streams (every matrix once, embedding
      * row and norms ignored; KV cache reads excluded, a few percent at these lengths).
      * rooflineFraction = decodeTokensPerS · bytesReadPerToken / bandwidth; prefillFmaFraction = prefill f32
      * FLOP/s (2 per weight per token) / measured FMA peak. cpuShare = process CPU time / (wall time × threads)
@@ -74,7 +75,7 @@ public final class SpeedBenchmark {
      * for the rest (sampling, batch bookkeeping, RoPE angles); "batch N" covers its decode steps only.
      */
     public record Report(String model, String weightType, String kvCache, int threads, int promptTokens, int genTokens,
-                         double loadSeconds, double prefillTokensPerS, double decodeTokensPerS,
+                         double loadSeconds, long weightsCopiedBytes, double prefillTokensPerS, double decodeTokensPerS,
                          Map<Integer, Double> batchedDecodeTokensPerS, long rssBytes, long bytesReadPerToken,
                          double memoryBandwidthGbPerS, double rooflineFraction, double fmaPeakGflops,
                          double prefillGflops, double prefillFmaFraction, double cpuShare, Map<String, double[]> runs,
@@ -160,7 +161,7 @@ public final class SpeedBenchmark {
             long bytes = weightBytesPerToken(w);
             double prefillGflops = 2.0 * matrixWeights(w) * prefill / 1e9;
             return new Report(modelPath.toString(), weightType(w), o.kvCache().name(), o.threads(), o.promptTokens(), o.genTokens(),
-                    loadSeconds, prefill, decode, batched, rss, bytes, bandwidth,
+                    loadSeconds, w.copiedBytes(), prefill, decode, batched, rss, bytes, bandwidth,
                     decode * bytes / (bandwidth * 1e9), fma, prefillGflops, prefillGflops / fma, cpuShare, runs,
                     Shares.fractions(shares));
         }

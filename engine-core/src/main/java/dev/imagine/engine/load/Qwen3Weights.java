@@ -21,17 +21,29 @@ import java.util.stream.Stream;
  * A Qwen3 checkpoint bound to its layers: the config plus every weight tensor, shape-checked against the config.
  * Matmul weights stay memory-mapped in their file dtype; the small RMSNorm weight vectors are converted once to
  * f32 off-heap segments (a few KB a layer) so the norm kernels read one dtype. A BF16, F16 or F32 matrix whose data
- * does not start on a 64-byte boundary in the file (a safetensors header is only padded to 8 bytes, so most files
- * from the Hugging Face hub) is copied once into aligned memory, and its mapped pages are released: otherwise every
- * 512-bit load of its rows splits across two cache lines, which made the batched decode matmuls of the 0.6B model
- * 1.3× slower (8 rows, 6.8-7.3 against 8.9-9.2 GB/s). Set {@code -Dimagine.weights.copyUnaligned=false} to keep
- * such matrices mapped (less load time and memory traffic, slower batched decode); they also stay mapped, with a
- * warning, when the copies would take more than half of the available memory.
+ * does not start on a {@link #PAGE}-byte page boundary is copied once into page-aligned memory, and its mapped pages
+ * are released. Two things made that worth its load time:
+ * <ul>
+ *   <li>a safetensors header is only padded to 8 bytes, so in most files from the Hugging Face hub every 512-bit
+ *       load of a row splits across two cache lines (the batched decode matmuls of the 0.6B model ran 1.3× slower:
+ *       8 rows, 6.8-7.3 against 8.9-9.2 GB/s);</li>
+ *   <li>the batched BF16 tile streams two rows a page apart so that the hardware prefetcher follows one stream per
+ *       4 KiB page ({@code BatchMatVec.bf16}); rows that start part-way into a page cross into the other stream's
+ *       page. One decode step's matmuls at 8 rows on the 0.6B model, its 64-byte-aligned mapped matrices against
+ *       copies in the same process, interleaved trials: copies at the file's page offsets 118.9 against 120.3 ms
+ *       (faster in 3 of 14 trials), page-aligned copies 104.5 against 91.8 ms (faster in 13 of 14), and 120.5
+ *       against 110.3 ms in 22 of 22 in another run. One row, and Q8_0, showed no difference.</li>
+ * </ul>
+ * Files this project writes are page-aligned, so they stay mapped. Set {@code -Dimagine.weights.copyUnaligned=false}
+ * to keep every matrix mapped (less load time and memory traffic, slower batched decode); they also stay mapped,
+ * with a warning, when the copies would take more than half of the available memory.
  *
  * <p>Usage: {@code try (Qwen3Weights w = Qwen3Weights.open(Path.of("model-dir-or.gguf"))) { ... }}
  */
 public final class Qwen3Weights implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Qwen3Weights.class);
+    /** The alignment a matrix needs to stay mapped, and the alignment of the copies: one 4 KiB page. */
+    public static final int PAGE = 4096;
 
     /** One decoder layer. Norm weights are f32 segments; the rest are {@code [out, in]} tensors. */
     public record Layer(MemorySegment attnNorm, Tensor wq, Tensor wk, Tensor wv, Tensor wo,
@@ -43,14 +55,17 @@ public final class Qwen3Weights implements AutoCloseable {
     private final WeightSource source;
     /** The f32 norm vectors and the aligned copies of unaligned matrices. */
     private final Arena arena;
+    /** Bytes of matrices copied out of the file at load. */
+    private final long copiedBytes;
     private final Tensor embedding;
     private final List<Layer> layers;
     private final MemorySegment finalNorm;
     private final Tensor lmHead;
 
     private Qwen3Weights(Qwen3Config config, WeightSource source, Arena arena, Tensor embedding, List<Layer> layers,
-                         MemorySegment finalNorm, Tensor lmHead) {
+                         MemorySegment finalNorm, Tensor lmHead, long copiedBytes) {
         this.config = config;
+        this.copiedBytes = copiedBytes;
         this.source = source;
         this.arena = arena;
         this.embedding = embedding;
@@ -209,16 +224,19 @@ public final class Qwen3Weights implements AutoCloseable {
                 LOG.info("{}: copied {} matrices ({} MiB) in {} s", source.fileOf(naming.global("embed")), b.copied()[0],
                         b.copied()[1] >> 20, String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
             }
-            return new Qwen3Weights(c, source, arena, embedding, List.of(layers), finalNorm, lmHead);
+            return new Qwen3Weights(c, source, arena, embedding, List.of(layers), finalNorm, lmHead, b.copied()[1]);
         } catch (RuntimeException e) {
             arena.close();
             throw e;
         }
     }
 
-    /** Matrices whose loads would split cache lines: plain types not on a 64-byte boundary (Q8_0's 34-byte blocks split anyway). */
+    /**
+     * Matrices worth a copy: plain types not on a page boundary (see the class comment). Q8_0's 34-byte blocks split
+     * cache lines wherever they start, and its kernels measured the same on copies.
+     */
     private static boolean unaligned(Tensor t) {
-        return t.rank() == 2 && t.dtype() != DType.Q8_0 && t.data().address() % 64 != 0;
+        return t.rank() == 2 && t.dtype() != DType.Q8_0 && t.data().address() % PAGE != 0;
     }
 
     /**
@@ -235,11 +253,11 @@ public final class Qwen3Weights implements AutoCloseable {
         if (bytes == 0) return false;
         long available = availableMemory();
         if (bytes > available / 2) {
-            LOG.warn("{}: {} MiB of weight matrices are not 64-byte aligned, and copying them would take more than half of the {} MiB "
+            LOG.warn("{}: {} MiB of weight matrices do not start on a 4 KiB page, and copying them would take more than half of the {} MiB "
                     + "of memory available: they stay mapped, and batched decode reads them about 1.3x slower", file, bytes >> 20, available >> 20);
             return false;
         }
-        LOG.info("{}: {} MiB of weight matrices are not 64-byte aligned; copying them into aligned memory "
+        LOG.info("{}: {} MiB of weight matrices do not start on a 4 KiB page; copying them into page-aligned memory "
                 + "(-Dimagine.weights.copyUnaligned=false keeps them mapped)", file, bytes >> 20);
         return true;
     }
@@ -278,7 +296,7 @@ public final class Qwen3Weights implements AutoCloseable {
                         + " but the config needs [" + rows + ", " + cols + "]");
             }
             if (!copyUnaligned || !unaligned(t)) return t;
-            MemorySegment aligned = arena.allocate(t.data().byteSize(), 64);
+            MemorySegment aligned = arena.allocate(t.data().byteSize(), PAGE);
             aligned.copyFrom(t.data());
             source.release(t); // the file's pages stay in the page cache, not in this process
             copied[0]++;
@@ -336,6 +354,11 @@ public final class Qwen3Weights implements AutoCloseable {
     /** f32 {@code [hidden]}. */
     public MemorySegment finalNorm() {
         return finalNorm;
+    }
+
+    /** Bytes of weight matrices copied out of the file into page-aligned memory at load (0: all mapped). */
+    public long copiedBytes() {
+        return copiedBytes;
     }
 
     /** {@code [vocab, hidden]}; the embedding itself when tied. */

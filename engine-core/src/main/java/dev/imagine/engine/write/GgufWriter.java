@@ -17,14 +17,15 @@ import java.util.function.Function;
 
 /**
  * Writes a GGUF v3 file, streaming rows: header, metadata (String, Integer as u32, Float as f32, Boolean, List of
- * String), tensor infos with dims innermost-first, data aligned to 64 bytes (written as {@code general.alignment};
- * GGUF's default of 32 would leave BF16 and F16 rows half a cache line off, and every 512-bit load of them split
- * across two lines). Tensor dtypes F32, F16, BF16, Q8_0.
+ * String), tensor infos with dims innermost-first, each tensor's data on a 4 KiB page (written as
+ * {@code general.alignment}): GGUF's default of 32 would leave BF16 and F16 rows half a cache line off, so that every
+ * 512-bit load of them split across two lines, and {@link dev.imagine.engine.load.Qwen3Weights} copies plain
+ * matrices that are not page-aligned. The padding costs under 4 KiB per tensor. Tensor dtypes F32, F16, BF16, Q8_0.
  *
  * <p>Usage: {@code GgufWriter.write(file, metadata, specs, spec -> DType.Q8_0, System.err);}
  */
 public final class GgufWriter {
-    private static final int ALIGNMENT = 64;
+    private static final int ALIGNMENT = 4096;
 
     private GgufWriter() {
     }

@@ -15,17 +15,21 @@ import java.util.List;
 
 /**
  * Writes a .safetensors file (F32, BF16 or F16), streaming rows: u64 header length, the JSON header padded with
- * spaces (the format allows it) so that the data starts at a multiple of {@link #DATA_ALIGNMENT} bytes, then each
- * tensor's bytes: first, in the given order, those whose length is a multiple of 64 bytes (every matrix of a Qwen3
- * shape), then the others. Each matrix then starts 64-byte aligned in the mapped file, so no vector load of a row
- * splits across two cache lines (with the header padded to 8 only, every load of the 0.6B model's weights split).
+ * spaces (the format allows it) so that the data starts at a multiple of {@link #DATA_ALIGNMENT} bytes (a page),
+ * then each tensor's bytes: first, in the given order, those whose length is a multiple of a page (every matrix of
+ * a Qwen3 shape), then those of whole cache lines, then the others. Each matrix then starts on a page of the mapped
+ * file: no vector load of a row splits across two cache lines (with the header padded to 8 only, every load of the
+ * 0.6B model's weights split), and the batched decode tile's page-apart row streams stay one per page (see
+ * {@link dev.imagine.engine.load.Qwen3Weights}, which copies matrices that are not page-aligned).
  *
  * <p>Usage: {@code SafetensorsWriter.write(dir.resolve("model.safetensors"), specs, DType.BF16, System.err);}
  */
 public final class SafetensorsWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Where the data section starts: a multiple of a cache line (and of every vector width up to 512 bits). */
-    public static final int DATA_ALIGNMENT = 64;
+    /** Where the data section starts: a multiple of a 4 KiB page (so of a cache line and of every vector width). */
+    public static final int DATA_ALIGNMENT = 4096;
+    /** A cache line: tensors of whole lines go before the rest, so that they at least start on one. */
+    private static final int LINE = 64;
 
     private SafetensorsWriter() {
     }
@@ -41,7 +45,11 @@ public final class SafetensorsWriter {
         if (dtype == DType.Q8_0) throw new IllegalArgumentException("safetensors has no Q8_0; write a GGUF instead");
         List<TensorSpec> order = new java.util.ArrayList<>();
         for (TensorSpec spec : specs) if (dtype.bytes(spec.elements()) % DATA_ALIGNMENT == 0) order.add(spec);
-        for (TensorSpec spec : specs) if (dtype.bytes(spec.elements()) % DATA_ALIGNMENT != 0) order.add(spec);
+        for (TensorSpec spec : specs) {
+            long bytes = dtype.bytes(spec.elements());
+            if (bytes % DATA_ALIGNMENT != 0 && bytes % LINE == 0) order.add(spec);
+        }
+        for (TensorSpec spec : specs) if (dtype.bytes(spec.elements()) % LINE != 0) order.add(spec);
         ObjectNode header = JSON.createObjectNode();
         header.putObject("__metadata__").put("format", "pt");
         long offset = 0;

@@ -61,25 +61,36 @@ class RandomModelTest {
     }
 
     @Test
-    void safetensorsDataStartsOnACacheLine() throws Exception {
+    void safetensorsMatricesStartOnAPage() throws Exception {
         Path model = tinyBf16(3, "aligned");
         byte[] file = Files.readAllBytes(model.resolve("model.safetensors"));
         long headerLength = headerLength(file);
         assertEquals(0, (8 + headerLength) % SafetensorsWriter.DATA_ALIGNMENT, "data section offset " + (8 + headerLength));
         String header = new String(file, 8, (int) headerLength, java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(header.startsWith("{") && header.stripTrailing().endsWith("}"), "header is JSON padded with spaces");
-        // mapped as written (no aligned copies), so the addresses show the file's layout: every matrix of the tiny
-        // shape is a multiple of 64 bytes long and written before the shorter tensors, so each starts on a cache line
+        // mapped as written (no copies), so the addresses show the file's layout: the layer matrices of the tiny shape
+        // are whole pages long and written first, so each starts on a page; the embedding and the LM head (283 rows of
+        // 128 bytes) follow among the tensors of whole cache lines, so each starts at least on a line
+        long[] offPage = new long[1];
         withProperty("imagine.weights.copyUnaligned", "false", () -> {
             try (Qwen3Weights w = Qwen3Weights.open(model)) {
-                assertEquals(0, w.embedding().data().address() % 64, "the embedding");
+                assertEquals(0, w.copiedBytes());
+                for (var t : List.of(w.embedding(), w.lmHead())) {
+                    assertEquals(0, t.data().address() % 64, t.name());
+                    if (t.data().address() % Qwen3Weights.PAGE != 0) offPage[0] += t.data().byteSize();
+                }
                 for (Qwen3Weights.Layer l : w.layers()) {
                     for (var t : java.util.List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown())) {
-                        assertEquals(0, t.data().address() % 64, t.name());
+                        assertEquals(0, t.data().address() % Qwen3Weights.PAGE, t.name());
                     }
                 }
             }
         });
+        try (Qwen3Weights w = Qwen3Weights.open(model)) {
+            // by default exactly the matrices off a page are copied, onto pages
+            assertEquals(offPage[0], w.copiedBytes());
+            for (var t : List.of(w.embedding(), w.lmHead())) assertEquals(0, t.data().address() % Qwen3Weights.PAGE, t.name());
+        }
     }
 
     @Test
@@ -97,26 +108,36 @@ class RandomModelTest {
         }
     }
 
+    /** model's file with its header `extra` bytes longer: still valid safetensors, every tensor `extra` bytes further on. */
+    private Path shifted(Path model, int extra, String name) throws java.io.IOException {
+        byte[] file = Files.readAllBytes(model.resolve("model.safetensors"));
+        long n = headerLength(file);
+        java.nio.ByteBuffer shifted = java.nio.ByteBuffer.allocate(file.length + extra).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        shifted.putLong(n + extra).put(file, 8, (int) n).put(" ".repeat(extra).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        shifted.put(file, 8 + (int) n, file.length - 8 - (int) n);
+        Path off = Files.createDirectories(dir.resolve(name));
+        Files.write(off.resolve("model.safetensors"), shifted.array());
+        Files.copy(model.resolve("config.json"), off.resolve("config.json"));
+        return off;
+    }
+
     @Test
     void unalignedSafetensorsMatricesAreCopiedAlignedAndGiveTheSameLogits() throws Exception {
         Path model = tinyBf16(5, "a");
-        // the same file with 8 more spaces in its header: still valid safetensors, every tensor 8 bytes off a cache line
-        byte[] file = Files.readAllBytes(model.resolve("model.safetensors"));
-        long n = headerLength(file);
-        java.nio.ByteBuffer shifted = java.nio.ByteBuffer.allocate(file.length + 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        shifted.putLong(n + 8).put(file, 8, (int) n).put("        ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        shifted.put(file, 8 + (int) n, file.length - 8 - (int) n);
-        Path off = Files.createDirectories(dir.resolve("off"));
-        Files.write(off.resolve("model.safetensors"), shifted.array());
-        Files.copy(model.resolve("config.json"), off.resolve("config.json"));
+        Path off = shifted(model, 8, "off"); // every matrix 8 bytes past a cache line (checked below)
+        Path line = shifted(model, 64, "line"); // on cache lines, but 64 bytes into a page: the page-apart streams mix
         float[] expected;
+        long copiedAligned;
         try (Qwen3Weights w = Qwen3Weights.open(model)) {
             expected = allLogits(w, TOKENS);
+            copiedAligned = w.copiedBytes();
         }
-        try (Qwen3Weights w = Qwen3Weights.open(off)) {
-            // the file's bytes of wUp sit 8 past a cache line (checked below), so an address on one is the copy
-            assertEquals(0, w.layers().getFirst().wUp().data().address() % 64, "the copy is aligned");
-            assertArrayEquals(expected, allLogits(w, TOKENS));
+        for (Path shiftedModel : List.of(off, line)) {
+            try (Qwen3Weights w = Qwen3Weights.open(shiftedModel)) {
+                assertEquals(0, w.layers().getFirst().wUp().data().address() % Qwen3Weights.PAGE, shiftedModel + ": the copy starts on a page");
+                assertTrue(w.copiedBytes() > copiedAligned, shiftedModel + ": the layer matrices are copied too");
+                assertArrayEquals(expected, allLogits(w, TOKENS));
+            }
         }
         withProperty("imagine.weights.copyUnaligned", "false", () -> assertStaysMapped(off, expected, "kept mapped when asked"));
         // the memory guard: copies larger than half of the available memory are not made, and the model still loads
@@ -131,6 +152,7 @@ class RandomModelTest {
     private static void assertStaysMapped(Path model, float[] expected, String why) {
         try (Qwen3Weights w = Qwen3Weights.open(model)) {
             assertEquals(8, w.layers().getFirst().wUp().data().address() % 64, why);
+            assertEquals(0, w.copiedBytes(), why);
             assertArrayEquals(expected, allLogits(w, TOKENS));
         }
     }
@@ -202,9 +224,10 @@ class RandomModelTest {
         assertMatchesReference(dir.resolve("f16.gguf"), 1e-5f);
         try (Qwen3Weights g = Qwen3Weights.open(dir.resolve("f16.gguf"))) {
             assertEquals(DType.F16, g.layers().getFirst().wDown().dtype());
-            // written 64-byte aligned (general.alignment), so no copy is needed at load
-            assertEquals(0, g.layers().getFirst().wDown().data().address() % 64);
-            assertEquals(64, ((dev.imagine.engine.load.GgufFile) g.source()).number("general.alignment").intValue());
+            // written page-aligned (general.alignment), so no copy is needed at load
+            assertEquals(0, g.layers().getFirst().wDown().data().address() % Qwen3Weights.PAGE);
+            assertEquals(0, g.copiedBytes());
+            assertEquals(Qwen3Weights.PAGE, ((dev.imagine.engine.load.GgufFile) g.source()).number("general.alignment").intValue());
         }
     }
 }
