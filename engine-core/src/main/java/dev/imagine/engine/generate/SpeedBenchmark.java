@@ -64,8 +64,9 @@ public final class SpeedBenchmark {
     /**
      * Results. weightsCopiedBytes: the matrices copied out of the file into page-aligned memory at load (0: all
      * mapped; see {@link Qwen3Weights}); loadSeconds includes the copying. Rates are tokens per second;
-     * batchedDecodeTokensPerS maps batch size to aggregate tokens/s over all completions. bytesReadPerToken counts the weights one decode step streams (every matrix once, embedding
-     * row and norms ignored; KV cache reads excluded, a few percent at these lengths).
+     * batchedDecodeTokensPerS maps batch size to aggregate tokens/s over all completions. bytesReadPerToken counts
+     * the weights one decode step streams (every matrix once, embedding row and norms ignored; KV cache reads
+     * excluded, a few percent at these lengths).
      * rooflineFraction = decodeTokensPerS · bytesReadPerToken / bandwidth; prefillFmaFraction = prefill f32
      * FLOP/s (2 per weight per token) / measured FMA peak. cpuShare = process CPU time / (wall time × threads)
      * over the timed generation runs: well below 1 means other processes took the cores and every rate above
