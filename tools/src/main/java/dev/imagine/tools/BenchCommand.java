@@ -50,11 +50,7 @@ final class BenchCommand implements Runnable {
     public void run() {
         SpeedBenchmark.Options options;
         try {
-            DType cacheType = switch (kvCache.toLowerCase(Locale.ROOT)) {
-                case "f32" -> DType.F32;
-                case "bf16" -> DType.BF16;
-                default -> throw new UserError("--kv-cache: \"" + kvCache + "\" is not f32 or bf16");
-            };
+            DType cacheType = KvCacheType.parse(kvCache);
             options = new SpeedBenchmark.Options(promptTokens, genTokens, batches.stream().mapToInt(Integer::intValue).toArray(),
                     threads == null ? Runtime.getRuntime().availableProcessors() : threads, seed, bandwidthMib << 20, repeats, cacheType);
         } catch (IllegalArgumentException e) {

@@ -69,11 +69,7 @@ final class GenerateCommand implements Runnable {
             throw new UserError(e.getMessage());
         }
         if (n < 1 || maxTokens < 1) throw new UserError("--n and --max-tokens must be at least 1");
-        DType cacheType = switch (kvCache.toLowerCase(Locale.ROOT)) {
-            case "f32" -> DType.F32;
-            case "bf16" -> DType.BF16;
-            default -> throw new UserError("--kv-cache: \"" + kvCache + "\" is not f32 or bf16");
-        };
+        DType cacheType = KvCacheType.parse(kvCache);
         List<int[]> stopIds = stops.stream().map(s -> TokenIds.parse(s, "--stop")).toList();
         List<int[]> promptIds = prompts.stream().map(p -> TokenIds.parse(p, "--tokens")).toList();
         long loadStart = System.nanoTime();
