@@ -2,6 +2,7 @@ package dev.imagine.bench;
 
 import dev.imagine.engine.cpu.Matmul;
 import dev.imagine.engine.cpu.WorkerPool;
+import dev.imagine.engine.cpu.BlockedBf16;
 import dev.imagine.engine.tensor.DType;
 import dev.imagine.engine.tensor.Float16;
 import dev.imagine.engine.tensor.Tensor;
@@ -47,7 +48,7 @@ import java.util.concurrent.TimeUnit;
 public class MatmulBenchmark {
     @Param({"1024x3072", "3072x1024", "4096x12288", "12288x4096"})
     public String shape;
-    @Param({"BF16", "Q8_0", "F16", "F32"})
+    @Param({"BF16", "BF16_BLOCKED", "Q8_0", "F16", "F32"})
     public String dtype;
     @Param({"1", "8", "128"})
     public int rows;
@@ -109,6 +110,7 @@ public class MatmulBenchmark {
      * (Q8_0: per-block scale amax/127). Deterministic in seed.
      */
     static Tensor randomWeights(Arena arena, DType type, int out, int in, long seed) {
+        if (type == DType.BF16_BLOCKED) return BlockedBf16.block(randomWeights(arena, DType.BF16, out, in, seed), arena); // as the loader makes it
         MemorySegment seg = arena.allocate(type.bytes((long) out * in), 64);
         SplittableRandom rnd = new SplittableRandom(seed);
         float[] row = new float[in];

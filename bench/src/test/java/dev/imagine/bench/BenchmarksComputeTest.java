@@ -2,6 +2,7 @@ package dev.imagine.bench;
 
 import dev.imagine.engine.cpu.FmaThroughput;
 import dev.imagine.engine.tensor.DType;
+import dev.imagine.engine.tensor.Dequantize;
 import dev.imagine.engine.tensor.Float16;
 import dev.imagine.engine.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -17,10 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BenchmarksComputeTest {
     @Test
     void matmulBenchmarkWeightsAndResultsAreRight() {
-        for (String dtype : new String[]{"BF16", "Q8_0", "F16", "F32"}) {
+        for (String dtype : new String[]{"BF16", "BF16_BLOCKED", "Q8_0", "F16", "F32"}) {
             for (int rows : new int[]{1, 5}) {
+                int out = dtype.equals("BF16_BLOCKED") ? 64 : 40; // blocks of 32 rows
                 MatmulBenchmark b = new MatmulBenchmark();
-                b.shape = "40x96";
+                b.shape = out + "x96";
                 b.dtype = dtype;
                 b.rows = rows;
                 b.streamBytes = 0; // one copy of the weights
@@ -28,15 +30,15 @@ class BenchmarksComputeTest {
                 try {
                     MatmulBenchmark.Rates rates = new MatmulBenchmark.Rates();
                     MemorySegment y = b.matmul(rates);
-                    assertEquals(DType.valueOf(dtype).bytes(40 * 96) / 1e9, rates.gigabytes, 1e-15);
-                    assertEquals(2.0 * rows * 40 * 96 / 1e9, rates.gigaflops, 1e-15);
+                    assertEquals(DType.valueOf(dtype).bytes(out * 96) / 1e9, rates.gigabytes, 1e-15);
+                    assertEquals(2.0 * rows * out * 96 / 1e9, rates.gigaflops, 1e-15);
                     for (int t = 0; t < rows; t++) {
-                        for (int o = 0; o < 40; o++) {
+                        for (int o = 0; o < out; o++) {
                             double expect = 0;
                             for (int d = 0; d < 96; d++) {
                                 expect += (double) b.x.get(ValueLayout.JAVA_FLOAT_UNALIGNED, (t * 96L + d) * 4) * value(b.w, o, d);
                             }
-                            assertEquals(expect, y.get(ValueLayout.JAVA_FLOAT_UNALIGNED, (t * 40L + o) * 4), 1e-5, dtype + " y[" + t + "," + o + "]");
+                            assertEquals(expect, y.get(ValueLayout.JAVA_FLOAT_UNALIGNED, ((long) t * out + o) * 4), 1e-5, dtype + " y[" + t + "," + o + "]");
                         }
                     }
                     // the weights look like a layer's: within ±0.05 after rounding, not all zero
@@ -63,6 +65,7 @@ class BenchmarksComputeTest {
         return switch (w.dtype()) {
             case F32 -> s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, ((long) o * in + d) * 4);
             case BF16 -> Float16.bf16ToFloat(s.get(ValueLayout.JAVA_SHORT_UNALIGNED, ((long) o * in + d) * 2));
+            case BF16_BLOCKED -> Dequantize.blockedBf16(s, in, o, d);
             case F16 -> Float16.f16ToFloat(s.get(ValueLayout.JAVA_SHORT_UNALIGNED, ((long) o * in + d) * 2));
             case Q8_0 -> {
                 long blk = ((long) o * (in / 32) + d / 32) * 34;

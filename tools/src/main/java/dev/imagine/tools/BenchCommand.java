@@ -100,7 +100,7 @@ final class BenchCommand implements Runnable {
     private static void printTable(SpeedBenchmark.Report r) {
         System.out.printf(Locale.ROOT, "model            %s (%s weights, %s KV cache), %d threads%n", r.model(), r.weightType(), r.kvCache(), r.threads());
         System.out.printf(Locale.ROOT, "load             %.2f s (%s)%n", r.loadSeconds(), r.weightsCopiedBytes() == 0
-                ? "mmap" : String.format(Locale.ROOT, "mmap; %d MiB of matrices not on a page copied at load", r.weightsCopiedBytes() >> 20));
+                ? "mmap" : String.format(Locale.ROOT, "mmap; %d MiB of matrices copied at load: BF16 into blocks of 32 rows, others not on a page", r.weightsCopiedBytes() >> 20));
         System.out.printf(Locale.ROOT, "prefill          %.1f tokens/s (%d tokens; %.1f GFLOP/s = %.0f%% of the %.1f GFLOP/s FMA peak)%n",
                 r.prefillTokensPerS(), r.promptTokens(), r.prefillGflops(), 100 * r.prefillFmaFraction(), r.fmaPeakGflops());
         System.out.printf(Locale.ROOT, "decode, batch 1  %.2f tokens/s (%.0f%% of the bandwidth roofline: %.2f GB/token at %.1f GB/s)%n",

@@ -30,7 +30,7 @@ class BenchCommandTest {
             assertTrue(j.get(f).asDouble() > 0 || f.equals("load_seconds") && j.get(f).asDouble() >= 0, f + " in " + b.out());
         }
         assertTrue(j.get("rss_bytes").asLong() > 0);
-        // matrices off a page in the file are copied at load (RandomModelTest checks which): at most the file's bytes
+        // BF16 layer matrices are blocked and the others off a page copied at load (RandomModelTest checks which): at most the file's bytes
         long copied = j.get("weights_copied_bytes").asLong();
         assertTrue(copied >= 0 && copied < java.nio.file.Files.size(model.resolve("model.safetensors")), "weights_copied_bytes " + copied);
         assertTrue(j.get("batched_decode_tokens_per_s").get("3").asDouble() > 0);

@@ -105,7 +105,7 @@ public final class Matmul {
                     job.xPlain.ensure((long) in * 4);
                     MemorySegment.copy(x, 0, job.xPlain.segment, 0, (long) in * 4);
                 }
-                if (job.anyQ8) { // the Q8_0 kernel reads x from the heap (see MatVec.q8x4)
+                if (job.anyQ8 || job.anyBlocked) { // the Q8_0 and blocked kernels read x from the heap (see MatVec.q8x4)
                     if (job.xa.length < in) job.xa = new float[in];
                     MemorySegment.copy(x, java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, job.xa, 0, in);
                 }
@@ -120,14 +120,19 @@ public final class Matmul {
                     if (job.xp.length < n) job.xp = new float[Math.max(n, job.xp.length / 2 * 3)];
                     BatchMatVec.interleave(job.xa, job.ld, rows, in, true, job.xp);
                 }
+                if (job.anyBlocked) {
+                    int n = BlockedBf16.interleavedFloats(rows, in);
+                    if (job.xb.length < n) job.xb = new float[Math.max(n, job.xb.length / 2 * 3)];
+                    BlockedBf16.interleave(job.xa, job.ld, rows, in, job.xb);
+                }
                 if (job.small && job.anyQ8) {
                     int n = BatchMatVec.interleavedFloats(rows, in);
                     if (job.xq.length < n) job.xq = new float[Math.max(n, job.xq.length / 2 * 3)];
                     BatchMatVec.interleave(job.xa, job.ld, rows, in, false, job.xq);
                 }
             }
-            if (!job.small) {
-                // prefill: x repacked into token tiles, tiles in parallel
+            if (!job.small && (job.anyBf16 || job.anyQ8 || job.anyPlain)) {
+                // prefill: x repacked into token tiles, tiles in parallel (blocked weights read xb instead)
                 long packed = Gemm.packedFloats(rows, in);
                 if (job.xt.length < packed) job.xt = new float[Math.toIntExact(Math.max(packed, job.xt.length / 2 * 3L))];
                 job.index = Gemm.gatherIndex(job.ld, job.index);
@@ -155,6 +160,7 @@ public final class Matmul {
             MemorySegment x = arena.allocate(48L * in * 4, 64), y = arena.allocate(48L * out * 4, 64);
             for (long i = 0; i < 48L * in; i++) x.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i, (i % 7) * 0.1f);
             for (DType type : DType.values()) {
+                if (type == DType.BF16_BLOCKED && !BlockedBf16.supported()) continue; // its scalar path needs no warm-up
                 MemorySegment data = arena.allocate(type.bytes((long) out * in), 64);
                 data.fill((byte) 0x11); // small normal values in every type (no subnormals: they are slow)
                 Tensor w = new Tensor("warm-up", type, new long[]{out, in}, data);
@@ -191,8 +197,8 @@ public final class Matmul {
         Tensor[] ws;
         MemorySegment[] ys;
         int rows, in, ld, chunks, unitsPerChunk;
-        /** Which prepared copies of x the weights need: paired (BF16), heap (Q8_0), plain native (F32, F16). */
-        boolean small, anyBf16, anyQ8, anyPlain;
+        /** Which prepared copies of x the weights need: paired (BF16), heap (Q8_0, blocked BF16), plain native (F32, F16). */
+        boolean small, anyBf16, anyQ8, anyPlain, anyBlocked;
         /** Chunk c covers units [chunkStart[c], chunkStart[c] + unitsPerChunk) of weight chunkWeight[c] (clipped). */
         int[] chunkWeight = new int[16], chunkStart = new int[16];
         final Scratch xs = new Scratch(), xPlain = new Scratch();
@@ -200,6 +206,8 @@ public final class Matmul {
         float[] xa = new float[0], xt = new float[0];
         /** Several rows, up to {@link #SMALL_ROWS}: x interleaved for the BF16 (paired) and Q8_0 tiles of {@link BatchMatVec}. */
         float[] xp = new float[0], xq = new float[0];
+        /** Two rows or more: x in tiles of 8 for {@link BlockedBf16#multiply}. */
+        float[] xb = new float[0];
         int[] index = new int[0];
         // bound once so that handing a chunk method to the pool allocates nothing per call
         final WorkerPool.Chunk chunk = this::runChunk;
@@ -211,10 +219,11 @@ public final class Matmul {
             this.rows = rows;
             this.in = in;
             this.small = small;
-            anyBf16 = anyQ8 = anyPlain = false;
+            anyBf16 = anyQ8 = anyPlain = anyBlocked = false;
             for (Tensor w : ws) {
                 switch (w.dtype()) {
                     case BF16 -> anyBf16 = true;
+                    case BF16_BLOCKED -> anyBlocked = true;
                     case Q8_0 -> anyQ8 = true;
                     case F32, F16 -> anyPlain = true;
                 }
@@ -228,6 +237,7 @@ public final class Matmul {
 
         int units(Tensor w) {
             int out = w.dim(0);
+            if (w.dtype() == DType.BF16_BLOCKED) return out / BlockedBf16.ROWS;
             return small ? (out + UNIT_ROWS - 1) / UNIT_ROWS : Gemm.tiles(out);
         }
 
@@ -256,6 +266,11 @@ public final class Matmul {
             Tensor t = ws[chunkWeight[c]];
             MemorySegment y = ys[chunkWeight[c]], w = t.data();
             int out = t.dim(0), u0 = chunkStart[c], u1 = Math.min(units(t), u0 + unitsPerChunk);
+            if (t.dtype() == DType.BF16_BLOCKED) { // units are blocks of 32 rows, on every path
+                if (rows == 1) BlockedBf16.matVec(xa, w, in, u0 * BlockedBf16.ROWS, u1 * BlockedBf16.ROWS, y);
+                else BlockedBf16.multiply(xb, rows, w, in, out, u0, u1, y);
+                return;
+            }
             if (small) {
                 int o0 = u0 * UNIT_ROWS, o1 = Math.min(out, u1 * UNIT_ROWS);
                 if (rows > 1) {
@@ -269,6 +284,7 @@ public final class Matmul {
                     case F32 -> MatVec.f32(xPlain.segment, w, in, o0, o1, y);
                     case Q8_0 -> MatVec.q8(xa, w, in, o0, o1, y);
                     case F16 -> MatVec.f16(xPlain.segment, w, in, o0, o1, y);
+                    case BF16_BLOCKED -> throw new AssertionError("blocked weights returned above");
                 }
             } else {
                 float[][] holder = GEMM_SCRATCH.get();

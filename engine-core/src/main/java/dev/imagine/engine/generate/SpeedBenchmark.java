@@ -62,8 +62,9 @@ public final class SpeedBenchmark {
     }
 
     /**
-     * Results. weightsCopiedBytes: the matrices copied out of the file into page-aligned memory at load (0: all
-     * mapped; see {@link Qwen3Weights}); loadSeconds includes the copying. Rates are tokens per second;
+     * Results. weightsCopiedBytes: the matrices copied out of the file at load, BF16 into the kernels' blocked layout
+     * and others not on a page into page-aligned memory (0: all mapped; see {@link Qwen3Weights}); loadSeconds
+     * includes the copying. Rates are tokens per second;
      * batchedDecodeTokensPerS maps batch size to aggregate tokens/s over all completions. bytesReadPerToken counts
      * the weights one decode step streams (every matrix once, embedding row and norms ignored; KV cache reads
      * excluded, a few percent at these lengths).
@@ -249,8 +250,10 @@ public final class SpeedBenchmark {
         return n;
     }
 
+    /** The file's weight type: blocked BF16 ({@link dev.imagine.engine.cpu.BlockedBf16}) is BF16 in memory order. */
     private static String weightType(Qwen3Weights w) {
-        return w.layers().isEmpty() ? w.lmHead().dtype().name() : w.layers().get(0).wUp().dtype().name();
+        DType t = w.layers().isEmpty() ? w.lmHead().dtype() : w.layers().get(0).wUp().dtype();
+        return (t == DType.BF16_BLOCKED ? DType.BF16 : t).name();
     }
 
     private static long processCpuNanos() {

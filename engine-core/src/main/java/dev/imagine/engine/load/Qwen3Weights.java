@@ -1,6 +1,7 @@
 package dev.imagine.engine.load;
 
 import dev.imagine.engine.EngineException;
+import dev.imagine.engine.cpu.BlockedBf16;
 import dev.imagine.engine.tensor.DType;
 import dev.imagine.engine.tensor.Float16;
 import dev.imagine.engine.tensor.Tensor;
@@ -192,37 +193,41 @@ public final class Qwen3Weights implements AutoCloseable {
         Arena arena = Arena.ofShared();
         try {
             long start = System.nanoTime();
-            Binder b = new Binder(source, arena, copyUnaligned(source, source.fileOf(naming.global("embed"))), new long[2]);
+            boolean block = blockBf16();
+            Binder b = new Binder(source, arena, copy(source, source.fileOf(naming.global("embed")), block), block, new long[3]);
             int d = c.hiddenSize();
-            Tensor embedding = b.matrix(naming.global("embed"), c.vocabSize(), d);
+            String head = naming.global("lm_head");
+            boolean tied = !source.has(head) && c.tieWordEmbeddings();
+            // an embedding that is only looked up gains nothing from the kernels' layout
+            Tensor embedding = b.matrix(naming.global("embed"), c.vocabSize(), d, tied);
             Layer[] layers = new Layer[c.layers()];
             for (int i = 0; i < c.layers(); i++) {
                 layers[i] = new Layer(
                         b.vector(naming.layer(i, "attn_norm"), d),
-                        b.matrix(naming.layer(i, "q"), c.qDim(), d),
-                        b.matrix(naming.layer(i, "k"), c.kvDim(), d),
-                        b.matrix(naming.layer(i, "v"), c.kvDim(), d),
-                        b.matrix(naming.layer(i, "o"), d, c.qDim()),
+                        b.matrix(naming.layer(i, "q"), c.qDim(), d, true),
+                        b.matrix(naming.layer(i, "k"), c.kvDim(), d, true),
+                        b.matrix(naming.layer(i, "v"), c.kvDim(), d, true),
+                        b.matrix(naming.layer(i, "o"), d, c.qDim(), true),
                         b.vector(naming.layer(i, "q_norm"), c.headDim()),
                         b.vector(naming.layer(i, "k_norm"), c.headDim()),
                         b.vector(naming.layer(i, "ffn_norm"), d),
-                        b.matrix(naming.layer(i, "gate"), c.intermediateSize(), d),
-                        b.matrix(naming.layer(i, "up"), c.intermediateSize(), d),
-                        b.matrix(naming.layer(i, "down"), d, c.intermediateSize()));
+                        b.matrix(naming.layer(i, "gate"), c.intermediateSize(), d, true),
+                        b.matrix(naming.layer(i, "up"), c.intermediateSize(), d, true),
+                        b.matrix(naming.layer(i, "down"), d, c.intermediateSize(), true));
             }
             MemorySegment finalNorm = b.vector(naming.global("norm"), d);
-            String head = naming.global("lm_head");
             Tensor lmHead;
             if (source.has(head)) {
-                lmHead = b.matrix(head, c.vocabSize(), d); // a stored lm_head wins even when the config says tied
+                lmHead = b.matrix(head, c.vocabSize(), d, true); // a stored lm_head wins even when the config says tied
             } else if (c.tieWordEmbeddings()) {
                 lmHead = embedding;
             } else {
                 throw new EngineException(source.fileOf(head) + ": tensor " + head + " is missing (tie_word_embeddings is false)");
             }
             if (b.copied()[0] > 0) {
-                LOG.info("{}: copied {} matrices ({} MiB) in {} s", source.fileOf(naming.global("embed")), b.copied()[0],
-                        b.copied()[1] >> 20, String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
+                LOG.info("{}: copied {} matrices ({} MiB, {} of them BF16 in blocks of 32 rows) in {} s", source.fileOf(naming.global("embed")),
+                        b.copied()[0], b.copied()[1] >> 20, b.copied()[2],
+                        String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
             }
             return new Qwen3Weights(c, source, arena, embedding, List.of(layers), finalNorm, lmHead, b.copied()[1]);
         } catch (RuntimeException e) {
@@ -240,25 +245,36 @@ public final class Qwen3Weights implements AutoCloseable {
     }
 
     /**
-     * Whether to copy the unaligned matrices: unless {@code -Dimagine.weights.copyUnaligned=false}, and only when
-     * the copies take at most half of the memory available now, so that a model that only fits mapped still loads.
+     * Whether BF16 matrices are re-laid out for the kernels ({@link BlockedBf16}): where the vectors are 512 bits,
+     * unless {@code -Dimagine.weights.blockBf16=false}.
      */
-    private static boolean copyUnaligned(WeightSource source, Path file) {
+    private static boolean blockBf16() {
+        return BlockedBf16.supported() && Boolean.parseBoolean(System.getProperty("imagine.weights.blockBf16", "true"));
+    }
+
+    /**
+     * Whether to make the copies (BF16 matrices in blocks when block is set, other plain matrices not on a page):
+     * unless {@code -Dimagine.weights.copyUnaligned=false} (which keeps everything mapped), and only when they take
+     * at most half of the memory available now, so that a model that only fits mapped still loads.
+     */
+    private static boolean copy(WeightSource source, Path file, boolean block) {
         if (!Boolean.parseBoolean(System.getProperty("imagine.weights.copyUnaligned", "true"))) return false;
         long bytes = 0;
         for (String name : source.names()) {
             Tensor t = source.tensor(name);
-            if (unaligned(t)) bytes += t.data().byteSize();
+            if (block && BlockedBf16.fits(t) || unaligned(t)) bytes += t.data().byteSize();
         }
         if (bytes == 0) return false;
         long available = availableMemory();
         if (bytes > available / 2) {
-            LOG.warn("{}: {} MiB of weight matrices do not start on a 4 KiB page, and copying them would take more than half of the {} MiB "
-                    + "of memory available: they stay mapped, and batched decode reads them about 1.3x slower", file, bytes >> 20, available >> 20);
+            LOG.warn("{}: copying {} MiB of weight matrices at load (BF16 into the kernels' blocked layout, others not on a 4 KiB page) "
+                    + "would take more than half of the {} MiB of memory available: they stay mapped, and batched decode and prefill "
+                    + "run slower", file, bytes >> 20, available >> 20);
             return false;
         }
-        LOG.info("{}: {} MiB of weight matrices do not start on a 4 KiB page; copying them into page-aligned memory "
-                + "(-Dimagine.weights.copyUnaligned=false keeps them mapped)", file, bytes >> 20);
+        LOG.info("{}: copying {} MiB of weight matrices at load (BF16 into the kernels' blocked layout, others not on a 4 KiB page; "
+                + "-Dimagine.weights.blockBf16=false keeps BF16 row-major, -Dimagine.weights.copyUnaligned=false keeps everything mapped)",
+                file, bytes >> 20);
         return true;
     }
 
@@ -287,22 +303,32 @@ public final class Qwen3Weights implements AutoCloseable {
                 ? os.getFreeMemorySize() : 0;
     }
 
-    /** copied: {matrices copied, bytes copied}. */
-    private record Binder(WeightSource source, Arena arena, boolean copyUnaligned, long[] copied) {
-        Tensor matrix(String name, int rows, int cols) {
+    /** copied: {matrices copied, bytes copied, of them blocked}. */
+    private record Binder(WeightSource source, Arena arena, boolean copy, boolean block, long[] copied) {
+        /** The matrix, shape-checked; copied if copy is set and it is a multiplied BF16 matrix (into blocks) or not on a page. */
+        Tensor matrix(String name, int rows, int cols, boolean multiplied) {
             Tensor t = get(name);
             if (t.rank() != 2 || t.shape()[0] != rows || t.shape()[1] != cols) {
                 throw new EngineException(source.fileOf(name) + ": tensor " + name + " has shape " + Arrays.toString(t.shape())
                         + " but the config needs [" + rows + ", " + cols + "]");
             }
-            if (!copyUnaligned || !unaligned(t)) return t;
-            MemorySegment aligned = arena.allocate(t.data().byteSize(), PAGE);
-            aligned.copyFrom(t.data());
+            if (!copy) return t;
+            Tensor copied;
+            if (multiplied && block && BlockedBf16.fits(t)) {
+                copied = BlockedBf16.block(t, arena);
+                this.copied[2]++;
+            } else if (unaligned(t)) {
+                MemorySegment aligned = arena.allocate(t.data().byteSize(), PAGE);
+                aligned.copyFrom(t.data());
+                // read-only like the mapping: the kernels see one segment class and state (see MappedFile)
+                copied = new Tensor(t.name(), t.dtype(), t.shape(), aligned.asReadOnly());
+            } else {
+                return t;
+            }
             source.release(t); // the file's pages stay in the page cache, not in this process
-            copied[0]++;
-            copied[1] += aligned.byteSize();
-            // read-only like the mapping: the kernels see one segment class and state (see MappedFile)
-            return new Tensor(t.name(), t.dtype(), t.shape(), aligned.asReadOnly());
+            this.copied[0]++;
+            this.copied[1] += copied.data().byteSize();
+            return copied;
         }
 
         MemorySegment vector(String name, int n) {
@@ -330,7 +356,7 @@ public final class Qwen3Weights implements AutoCloseable {
             case F32 -> s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, i * 4);
             case BF16 -> Float16.bf16ToFloat(s.get(ValueLayout.JAVA_SHORT_UNALIGNED, i * 2));
             case F16 -> Float16.f16ToFloat(s.get(ValueLayout.JAVA_SHORT_UNALIGNED, i * 2));
-            case Q8_0 -> throw new IllegalArgumentException("Q8_0 has no scalar read: " + t);
+            case Q8_0, BF16_BLOCKED -> throw new IllegalArgumentException(t.dtype() + " has no scalar read: " + t);
         };
     }
 

@@ -8,6 +8,13 @@ public enum DType {
     F32(1, 4),
     F16(1, 2),
     BF16(1, 2),
+    /**
+     * BF16 re-laid out in memory at load for the CPU kernels (never in a file): blocks of 32 rows of [O, D]; block
+     * b holds its D columns one after another, column k as 16 ints whose int i is row 32b+i in its low half and row
+     * 32b+16+i in its high half (64 bytes, one 512-bit load). O is a multiple of 32. See
+     * {@code dev.imagine.engine.cpu.BlockedBf16}; {@link Dequantize#blockedBf16} reads one element.
+     */
+    BF16_BLOCKED(1, 2),
     /** GGUF Q8_0: blocks of 32 values, each an f16 scale d then 32 int8 q; value = d·q. 34 bytes a block. */
     Q8_0(32, 34);
 

@@ -26,6 +26,9 @@ public final class Dequantize {
                 long base = row * cols * 2;
                 for (int c = 0; c < cols; c++) out.set(F32, outOffset + c * 4L, Float16.bf16ToFloat(data.get(I16, base + c * 2L)));
             }
+            case BF16_BLOCKED -> {
+                for (int c = 0; c < cols; c++) out.set(F32, outOffset + c * 4L, blockedBf16(data, cols, row, c));
+            }
             case F16 -> {
                 long base = row * cols * 2;
                 for (int c = 0; c < cols; c++) out.set(F32, outOffset + c * 4L, Float16.f16ToFloat(data.get(I16, base + c * 2L)));
@@ -43,6 +46,12 @@ public final class Dequantize {
                 }
             }
         }
+    }
+
+    /** Element [row, col] of a {@link DType#BF16_BLOCKED} matrix with {@code cols} columns (its data). */
+    public static float blockedBf16(MemorySegment data, int cols, long row, int col) {
+        long at = ((row / 32 * cols + col) * 16 + row % 16) * 4 + (row % 32) / 16 * 2;
+        return Float16.bf16ToFloat(data.get(I16, at));
     }
 
     /** Row {@code row} as a new float array (tests and converters; not for hot loops). */

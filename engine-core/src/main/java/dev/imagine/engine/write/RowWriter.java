@@ -50,6 +50,7 @@ final class RowWriter {
                     for (float v : row) encoded.putShort(Float16.floatToF16(v));
                 }
                 case Q8_0 -> quantizeQ8_0(row, encoded);
+                case BF16_BLOCKED -> throw new IllegalArgumentException("BF16_BLOCKED is an in-memory layout, not a file type");
             }
             encoded.flip();
             put(encoded);

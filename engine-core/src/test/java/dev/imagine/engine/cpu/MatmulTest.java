@@ -35,6 +35,23 @@ class MatmulTest {
         }
     }
 
+    /**
+     * The blocked BF16 layout on every path: one row (four column quarters), tiles of 8 and of up to 4 rows with
+     * partial last tiles, prefill row counts, and chunks of blocks split across threads.
+     */
+    @Test
+    void blockedBf16EveryRowCountMatches() {
+        try (WorkerPool two = new WorkerPool(2)) {
+            int seed = 200;
+            for (int rows : new int[]{1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17, 33, 48}) {
+                for (int[] shape : new int[][]{{32, 4}, {96, 160}, {320, 1056}}) {
+                    if (BlockedBf16.supported() || shape[1] < 1000) check(rows, shape[0], shape[1], (seed & 1) == 0 ? two : WorkerPool.common(), seed);
+                    seed++;
+                }
+            }
+        }
+    }
+
     /** Large enough that calls split across the workers (the small cases above run on the caller). */
     @Test
     void largeCallsSplitAcrossThreadsMatch() {
@@ -72,7 +89,7 @@ class MatmulTest {
             int in = 320;
             for (DType type : DType.values()) {
                 for (int rows : new int[]{1, 3, 40}) {
-                    int[] outs = {36, 8, 100};
+                    int[] outs = type == DType.BF16_BLOCKED ? new int[]{64, 32, 96} : new int[]{36, 8, 100};
                     Tensor[] ws = new Tensor[outs.length];
                     MemorySegment[] together = new MemorySegment[outs.length];
                     for (int i = 0; i < outs.length; i++) {
@@ -172,7 +189,7 @@ class MatmulTest {
             MemorySegment xs = arena.allocate(rows * in * 4L);
             for (int t = 0; t < rows; t++) for (int d = 0; d < in; d++) xs.set(F32, (t * in + d) * 4L, x[t][d]);
             for (DType type : DType.values()) {
-                if (in % type.blockSize != 0) continue;
+                if (in % type.blockSize != 0 || type == DType.BF16_BLOCKED && (out % BlockedBf16.ROWS != 0 || in % 4 != 0)) continue;
                 float[][] stored = new float[out][in]; // the values the tensor really holds after rounding
                 Tensor tensor = new Tensor("w", type, new long[]{out, in}, encode(arena, w, type, stored));
                 MemorySegment ys = arena.allocate(rows * out * 4L);
@@ -192,9 +209,13 @@ class MatmulTest {
         }
     }
 
-    /** Writes w in dtype `type`; `stored` receives the dequantised values. */
+    /** Writes w in dtype `type`; `stored` receives the dequantised values. BF16_BLOCKED: BF16, then blocked as the loader does. */
     static MemorySegment encode(Arena arena, float[][] w, DType type, float[][] stored) {
         int out = w.length, in = w[0].length;
+        if (type == DType.BF16_BLOCKED) {
+            Tensor rowMajor = new Tensor("w", DType.BF16, new long[]{out, in}, encode(arena, w, DType.BF16, stored));
+            return BlockedBf16.block(rowMajor, arena).data();
+        }
         MemorySegment seg = arena.allocate(type.bytes((long) out * in));
         for (int o = 0; o < out; o++) {
             for (int d = 0; d < in; d++) {

@@ -4,7 +4,10 @@ import dev.imagine.engine.EngineException;
 import dev.imagine.engine.ReferenceForward;
 import dev.imagine.engine.load.Qwen3Config;
 import dev.imagine.engine.load.Qwen3Weights;
+import dev.imagine.engine.cpu.BlockedBf16;
 import dev.imagine.engine.tensor.DType;
+import dev.imagine.engine.tensor.Dequantize;
+import dev.imagine.engine.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,8 +63,15 @@ class RandomModelTest {
         }
     }
 
+    /** The alignment tests below see the file's BF16 matrices as they are, not blocked. */
+    @org.junit.jupiter.api.AfterEach
+    void clearLayout() {
+        System.clearProperty("imagine.weights.blockBf16");
+    }
+
     @Test
     void safetensorsMatricesStartOnAPage() throws Exception {
+        System.setProperty("imagine.weights.blockBf16", "false");
         Path model = tinyBf16(3, "aligned");
         byte[] file = Files.readAllBytes(model.resolve("model.safetensors"));
         long headerLength = headerLength(file);
@@ -123,6 +133,7 @@ class RandomModelTest {
 
     @Test
     void unalignedSafetensorsMatricesAreCopiedAlignedAndGiveTheSameLogits() throws Exception {
+        System.setProperty("imagine.weights.blockBf16", "false");
         Path model = tinyBf16(5, "a");
         Path off = shifted(model, 8, "off"); // every matrix 8 bytes past a cache line (checked below)
         Path line = shifted(model, 64, "line"); // on cache lines, but 64 bytes into a page: the page-apart streams mix
@@ -146,6 +157,78 @@ class RandomModelTest {
             EngineException e = assertThrows(EngineException.class, () -> Qwen3Weights.open(off).close());
             assertTrue(e.getMessage().contains("imagine.weights.availableMemory") && e.getMessage().contains("lots"), e.getMessage());
         });
+    }
+
+    /**
+     * By default the BF16 layer matrices are re-laid out in blocks of 32 rows (on pages), an embedding that is only
+     * looked up and an LM head of 283 rows (not whole blocks) are not, and the logits are those of the row-major
+     * kernels up to the order of the sums.
+     */
+    @Test
+    void bf16MatricesAreBlockedAtLoadAndGiveTheSameLogits() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(BlockedBf16.supported(), "the blocked layout is made for 512-bit vectors");
+        Path model = tinyBf16(9, "blocked");
+        float[] rowMajor = rowMajorLogits(model);
+        try (Qwen3Weights w = Qwen3Weights.open(model)) {
+            long blocked = 0;
+            for (Qwen3Weights.Layer l : w.layers()) {
+                for (var t : List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown())) {
+                    assertEquals(DType.BF16_BLOCKED, t.dtype(), t.name());
+                    assertEquals(0, t.data().address() % Qwen3Weights.PAGE, t.name());
+                    blocked += t.data().byteSize();
+                }
+            }
+            assertEquals(DType.BF16, w.embedding().dtype(), "looked up only");
+            assertEquals(DType.BF16, w.lmHead().dtype(), "283 rows");
+            assertTrue(w.copiedBytes() >= blocked, w.copiedBytes() + " copied, " + blocked + " blocked");
+            float[] logits = allLogits(w, TOKENS);
+            assertTrue(maxAbsDiff(rowMajor, logits) < 1e-4f, "blocked against row-major: " + maxAbsDiff(rowMajor, logits));
+            // the element order: every row of a blocked matrix reads back as the file's row
+            try (var source = dev.imagine.engine.load.SafetensorsSource.open(model.resolve("model.safetensors"))) {
+                Tensor up = w.layers().get(1).wUp(), file = source.tensor(up.name());
+                for (int r : new int[]{0, 15, 16, 31, 32, 191}) {
+                    assertArrayEquals(Dequantize.row(file, r), Dequantize.row(up, r), "row " + r);
+                }
+            }
+        }
+        // and not when asked, or when the copies would not fit
+        withProperty("imagine.weights.availableMemory", "4096", () -> assertRowMajor(model, rowMajor));
+    }
+
+    /** A tied embedding is the LM head, so it is blocked too, and the lookups read it in that layout. */
+    @Test
+    void aTiedEmbeddingIsBlockedAndStillLooksUpTokens() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(BlockedBf16.supported(), "the blocked layout is made for 512-bit vectors");
+        Qwen3Config tiny = Qwen3Checkpoints.shape("tiny");
+        Qwen3Config tied = new Qwen3Config(tiny.hiddenSize(), tiny.intermediateSize(), tiny.layers(), tiny.heads(), tiny.kvHeads(),
+                tiny.headDim(), 288, tiny.ropeTheta(), tiny.rmsNormEps(), true, tiny.maxPositions(), new int[]{282});
+        Path model = Qwen3Checkpoints.writeRandom(tied, DType.BF16, 4, dir.resolve("tied"), null);
+        float[] rowMajor = rowMajorLogits(model);
+        try (Qwen3Weights w = Qwen3Weights.open(model)) {
+            assertEquals(DType.BF16_BLOCKED, w.embedding().dtype());
+            assertTrue(w.lmHead() == w.embedding());
+            float[] logits = allLogits(w, TOKENS);
+            assertTrue(maxAbsDiff(rowMajor, logits) < 1e-4f, "blocked against row-major: " + maxAbsDiff(rowMajor, logits));
+        }
+    }
+
+    private static float[] rowMajorLogits(Path model) {
+        float[][] logits = new float[1][];
+        withProperty("imagine.weights.blockBf16", "false", () -> {
+            try (Qwen3Weights w = Qwen3Weights.open(model)) {
+                assertEquals(DType.BF16, w.layers().getFirst().wUp().dtype());
+                logits[0] = allLogits(w, TOKENS);
+            }
+        });
+        return logits[0];
+    }
+
+    private static void assertRowMajor(Path model, float[] expected) {
+        try (Qwen3Weights w = Qwen3Weights.open(model)) {
+            assertEquals(DType.BF16, w.layers().getFirst().wUp().dtype());
+            assertEquals(0, w.copiedBytes());
+            assertArrayEquals(expected, allLogits(w, TOKENS));
+        }
     }
 
     /** The shifted model loads with its matrices still 8 bytes past a cache line (mapped) and the same logits. */
