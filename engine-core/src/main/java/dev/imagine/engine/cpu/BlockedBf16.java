@@ -37,7 +37,7 @@ import static jdk.incubator.vector.VectorOperators.LSHL;
  * <p>Only made where the vector is 512 bits ({@link #supported}); the layout itself does not depend on the width,
  * and {@link #multiply} has a scalar path for other widths (tests and the odd caller).
  *
- * <p>Usage: {@code Tensor b = BlockedBf16.block(w, arena); BlockedBf16.interleave(xa, ld, T, D, xb);
+ * <p>Usage: {@code Tensor b = BlockedBf16.block(w, arena); for (int i = 0; i < BlockedBf16.tiles(T); i++) BlockedBf16.interleave(xa, ld, T, D, xb, i);
  * BlockedBf16.multiply(xb, T, b.data(), D, O, 0, O / 32, y);}
  */
 public final class BlockedBf16 {
@@ -92,22 +92,25 @@ public final class BlockedBf16 {
         return Math.multiplyExact((rows + TILE - 1) / TILE, TILE * in);
     }
 
+    /** Tiles of {@link #interleave}'s output for this many rows. */
+    static int tiles(int rows) {
+        return (rows + TILE - 1) / TILE;
+    }
+
     /**
-     * x[T, D] (heap, rows ld apart) → xb, tiles of {@link #TILE} rows, each column's 8 values together:
-     * {@code xb[tile·8D + k·8 + slot]}, so a tile's 8 broadcasts per column are 32 consecutive bytes. Slots past the
-     * last row are zero.
+     * Tile `tile` of x[T, D] (heap, rows ld apart) → xb, the layout {@link #multiply} reads: tiles of {@link #TILE}
+     * rows, each column's 8 values together, {@code xb[tile·8D + k·8 + slot]}, so a tile's 8 broadcasts per column
+     * are 32 consecutive bytes. Slots past the last row are zero. Tiles are independent (a prefill fills them in
+     * parallel).
      */
-    static void interleave(float[] x, int ld, int rows, int in, float[] xb) {
-        int tiles = (rows + TILE - 1) / TILE;
-        for (int tile = 0; tile < tiles; tile++) {
-            int base = tile * TILE * in;
-            for (int slot = 0; slot < TILE; slot++) {
-                int t = tile * TILE + slot;
-                if (t >= rows) {
-                    for (int k = 0; k < in; k++) xb[base + k * TILE + slot] = 0f;
-                } else {
-                    for (int k = 0, row = t * ld; k < in; k++) xb[base + k * TILE + slot] = x[row + k];
-                }
+    static void interleave(float[] x, int ld, int rows, int in, float[] xb, int tile) {
+        int base = tile * TILE * in, t0 = tile * TILE;
+        for (int slot = 0; slot < TILE; slot++) {
+            int t = t0 + slot;
+            if (t >= rows) {
+                for (int k = 0; k < in; k++) xb[base + k * TILE + slot] = 0f;
+            } else {
+                for (int k = 0, row = t * ld; k < in; k++) xb[base + k * TILE + slot] = x[row + k];
             }
         }
     }
@@ -159,14 +162,19 @@ public final class BlockedBf16 {
             return;
         }
         long blockBytes = in * 64L;
+        // each block meets every tile of x in turn while it is in L1/L2 (x in L1 and the blocks from L2, tile by
+        // tile, measured 1.3× slower at 128 rows)
         for (int b = b0; b < b1; b++) {
             MemorySegment s = w.asSlice(b * blockBytes, blockBytes);
-            for (int t = 0; t < rows; t += TILE) {
-                int m = Math.min(TILE, rows - t);
-                if (m > 4) tile8(xb, t * in, in, s, y, ((long) t * out + (long) b * ROWS) * 4, out * 4L, m);
-                else tile4(xb, t * in, in, s, y, ((long) t * out + (long) b * ROWS) * 4, out * 4L, m);
-            }
+            for (int t = 0; t < rows; t += TILE) tile(xb, rows, t, in, s, y, out, b);
         }
+    }
+
+    /** The tile of rows from t × block b (its data s) → y. */
+    private static void tile(float[] xb, int rows, int t, int in, MemorySegment s, MemorySegment y, int out, int b) {
+        int m = Math.min(TILE, rows - t);
+        if (m > 4) tile8(xb, t * in, in, s, y, ((long) t * out + (long) b * ROWS) * 4, out * 4L, m);
+        else tile4(xb, t * in, in, s, y, ((long) t * out + (long) b * ROWS) * 4, out * 4L, m);
     }
 
     /**

@@ -120,10 +120,11 @@ public final class Matmul {
                     if (job.xp.length < n) job.xp = new float[Math.max(n, job.xp.length / 2 * 3)];
                     BatchMatVec.interleave(job.xa, job.ld, rows, in, true, job.xp);
                 }
-                if (job.anyBlocked) {
-                    int n = BlockedBf16.interleavedFloats(rows, in);
+                if (job.anyBlocked) { // x in tiles of 8 rows, tiles in parallel for a prefill
+                    int n = BlockedBf16.interleavedFloats(rows, in), tiles = BlockedBf16.tiles(rows);
                     if (job.xb.length < n) job.xb = new float[Math.max(n, job.xb.length / 2 * 3)];
-                    BlockedBf16.interleave(job.xa, job.ld, rows, in, job.xb);
+                    if (threads == 1 || tiles == 1) for (int t = 0; t < tiles; t++) job.blockChunk.run(t);
+                    else pool.forEach(tiles, job.blockChunk);
                 }
                 if (job.small && job.anyQ8) {
                     int n = BatchMatVec.interleavedFloats(rows, in);
@@ -212,6 +213,7 @@ public final class Matmul {
         // bound once so that handing a chunk method to the pool allocates nothing per call
         final WorkerPool.Chunk chunk = this::runChunk;
         final WorkerPool.Chunk packChunk = t -> Gemm.packActivations(xa, ld, rows, in, index, xt, t);
+        final WorkerPool.Chunk blockChunk = t -> BlockedBf16.interleave(xa, ld, rows, in, xb, t);
 
         void start(Tensor[] ws, MemorySegment[] ys, int rows, int in, boolean small) {
             this.ws = ws;
