@@ -133,14 +133,16 @@ public final class BlockedBf16 {
             MemorySegment p0 = s.asSlice(0, part), p1 = s.asSlice(part, part), p2 = s.asSlice(2 * part, part), p3 = s.asSlice(3 * part, part);
             FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
             // a: rows 0-15 of the block, b: rows 16-31; one pair per column quarter
-            int k = 0;
-            for (long at = 0; at < part; at += 64, k++) {
+            // an int loop: over a long counter with x indexed beside it, C2's loop predicate failed at run time at
+            // 1024 columns and it recompiled in a loop (deoptimization "predicate", 3072 × 1024 at 0.1 GB/s)
+            for (int k0 = 0, k1 = q, k2 = 2 * q, k3 = 3 * q; k0 < q; k0++, k1++, k2++, k3++) {
+                long at = k0 * 64L;
                 IntVector u0 = IntVector.fromMemorySegment(I, p0, at, ByteOrder.LITTLE_ENDIAN);
                 IntVector u1 = IntVector.fromMemorySegment(I, p1, at, ByteOrder.LITTLE_ENDIAN);
                 IntVector u2 = IntVector.fromMemorySegment(I, p2, at, ByteOrder.LITTLE_ENDIAN);
                 IntVector u3 = IntVector.fromMemorySegment(I, p3, at, ByteOrder.LITTLE_ENDIAN);
-                FloatVector x0 = FloatVector.broadcast(F, x[k]), x1 = FloatVector.broadcast(F, x[k + q]);
-                FloatVector x2 = FloatVector.broadcast(F, x[k + 2 * q]), x3 = FloatVector.broadcast(F, x[k + 3 * q]);
+                FloatVector x0 = FloatVector.broadcast(F, x[k0]), x1 = FloatVector.broadcast(F, x[k1]);
+                FloatVector x2 = FloatVector.broadcast(F, x[k2]), x3 = FloatVector.broadcast(F, x[k3]);
                 a0 = u0.lanewise(LSHL, 16).reinterpretAsFloats().fma(x0, a0); b0 = u0.and(HIGH_HALF).reinterpretAsFloats().fma(x0, b0);
                 a1 = u1.lanewise(LSHL, 16).reinterpretAsFloats().fma(x1, a1); b1 = u1.and(HIGH_HALF).reinterpretAsFloats().fma(x1, b1);
                 a2 = u2.lanewise(LSHL, 16).reinterpretAsFloats().fma(x2, a2); b2 = u2.and(HIGH_HALF).reinterpretAsFloats().fma(x2, b2);
