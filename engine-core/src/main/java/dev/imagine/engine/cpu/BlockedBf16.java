@@ -118,8 +118,8 @@ public final class BlockedBf16 {
     /**
      * One row: x[D] (heap) · blocks [o0/32, o1/32) → y[o0..o1) (o0, o1 multiples of 32). Each block is read as four
      * streams, its column quarters, into four pairs of accumulators (the FMA chains then never wait on each other).
-     * Measured against {@link MatVec#bf16} on the row-major matrix, two threads from DRAM: 14.8 / 20.9 against 15.0 /
-     * 20.2 GB/s at 1024 / 3072 columns.
+     * Measured against {@link MatVec#bf16} on the row-major matrix, two threads from DRAM, JMH over the four benchmark
+     * shapes: 17.2-19.9 against 15.1-19.5 GB/s.
      */
     static void matVec(float[] x, MemorySegment w, int in, int o0, int o1, MemorySegment y) {
         if (!supported()) {
