@@ -64,7 +64,9 @@ public final class BlockedBf16 {
 
     /**
      * w (BF16 [O, D], row-major, any memory) → a new read-only {@link DType#BF16_BLOCKED} tensor of the same name and
-     * shape in page-aligned memory from arena. The blocks are written in parallel on the common fork-join pool.
+     * shape in page-aligned memory from arena. The blocks are written in parallel on the common fork-join pool, so
+     * arena must be shared or global and w's memory readable from any thread (a confined arena throws
+     * {@link WrongThreadException}).
      */
     public static Tensor block(Tensor w, Arena arena) {
         if (!fits(w)) throw new IllegalArgumentException("cannot block " + w + ": needs BF16 [32·n, 4·m]");
