@@ -42,7 +42,7 @@ import static jdk.incubator.vector.VectorOperators.LSHL;
  */
 public final class BlockedBf16 {
     /** Output rows per block. */
-    public static final int ROWS = 32;
+    public static final int ROWS = DType.BLOCKED_ROWS;
     /** Activation rows per tile of {@link #multiply}. */
     static final int TILE = 8;
     private static final int HIGH_HALF = 0xffff0000;

@@ -50,7 +50,8 @@ public final class Dequantize {
 
     /** Element [row, col] of a {@link DType#BF16_BLOCKED} matrix with {@code cols} columns (its data). */
     public static float blockedBf16(MemorySegment data, int cols, long row, int col) {
-        long at = ((row / 32 * cols + col) * 16 + row % 16) * 4 + (row % 32) / 16 * 2;
+        int half = DType.BLOCKED_ROWS / 2; // int i of a column: row i (low half), row i + half (high half)
+        long at = ((row / DType.BLOCKED_ROWS * cols + col) * half + row % half) * 4 + (row % DType.BLOCKED_ROWS) / half * 2;
         return Float16.bf16ToFloat(data.get(I16, at));
     }
 

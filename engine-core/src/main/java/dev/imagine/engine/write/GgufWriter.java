@@ -36,7 +36,7 @@ public final class GgufWriter {
             case F16 -> 1;
             case Q8_0 -> 8;
             case BF16 -> 30;
-            case BF16_BLOCKED -> throw new IllegalArgumentException("BF16_BLOCKED is an in-memory layout, not a file type");
+            case BF16_BLOCKED -> throw dtype.notAFileType();
         };
     }
 

@@ -50,7 +50,7 @@ final class RowWriter {
                     for (float v : row) encoded.putShort(Float16.floatToF16(v));
                 }
                 case Q8_0 -> quantizeQ8_0(row, encoded);
-                case BF16_BLOCKED -> throw new IllegalArgumentException("BF16_BLOCKED is an in-memory layout, not a file type");
+                case BF16_BLOCKED -> throw dtype.notAFileType();
             }
             encoded.flip();
             put(encoded);
