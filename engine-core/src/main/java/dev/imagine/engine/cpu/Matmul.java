@@ -161,7 +161,7 @@ public final class Matmul {
             MemorySegment x = arena.allocate(48L * in * 4, 64), y = arena.allocate(48L * out * 4, 64);
             for (long i = 0; i < 48L * in; i++) x.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i, (i % 7) * 0.1f);
             for (DType type : DType.values()) {
-                if (type == DType.BF16_BLOCKED && !BlockedBf16.supported()) continue; // its scalar path needs no warm-up
+                if (Job.blocked(type) && !BlockedBf16.supported()) continue; // their scalar paths need no warm-up
                 MemorySegment data = arena.allocate(type.bytes((long) out * in), 64);
                 data.fill((byte) 0x11); // small normal values in every type (no subnormals: they are slow)
                 Tensor w = new Tensor("warm-up", type, new long[]{out, in}, data);
@@ -198,7 +198,7 @@ public final class Matmul {
         Tensor[] ws;
         MemorySegment[] ys;
         int rows, in, ld, chunks, unitsPerChunk;
-        /** Which prepared copies of x the weights need: paired (BF16), heap (Q8_0, blocked BF16), plain native (F32, F16). */
+        /** Which prepared copies of x the weights need: paired (BF16), heap (Q8_0, the blocked layouts), plain native (F32, F16). */
         boolean small, anyBf16, anyQ8, anyPlain, anyBlocked;
         /** Chunk c covers units [chunkStart[c], chunkStart[c] + unitsPerChunk) of weight chunkWeight[c] (clipped). */
         int[] chunkWeight = new int[16], chunkStart = new int[16];
@@ -207,7 +207,7 @@ public final class Matmul {
         float[] xa = new float[0], xt = new float[0];
         /** Several rows, up to {@link #SMALL_ROWS}: x interleaved for the BF16 (paired) and Q8_0 tiles of {@link BatchMatVec}. */
         float[] xp = new float[0], xq = new float[0];
-        /** Two rows or more: x in tiles of 8 for {@link BlockedBf16#multiply}. */
+        /** Two rows or more: x in tiles of 8 for {@link BlockedBf16#multiply} and {@link BlockedQ8#multiply}. */
         float[] xb = new float[0];
         int[] index = new int[0];
         // bound once so that handing a chunk method to the pool allocates nothing per call
@@ -225,11 +225,15 @@ public final class Matmul {
             for (Tensor w : ws) {
                 switch (w.dtype()) {
                     case BF16 -> anyBf16 = true;
-                    case BF16_BLOCKED -> anyBlocked = true;
+                    case BF16_BLOCKED, Q8_0_BLOCKED -> anyBlocked = true;
                     case Q8_0 -> anyQ8 = true;
                     case F32, F16 -> anyPlain = true;
                 }
             }
+        }
+
+        static boolean blocked(DType type) {
+            return type == DType.BF16_BLOCKED || type == DType.Q8_0_BLOCKED;
         }
 
         void finish() {
@@ -239,7 +243,7 @@ public final class Matmul {
 
         int units(Tensor w) {
             int out = w.dim(0);
-            if (w.dtype() == DType.BF16_BLOCKED) return out / BlockedBf16.ROWS;
+            if (blocked(w.dtype())) return out / BlockedBf16.ROWS;
             return small ? (out + UNIT_ROWS - 1) / UNIT_ROWS : Gemm.tiles(out);
         }
 
@@ -273,6 +277,11 @@ public final class Matmul {
                 else BlockedBf16.multiply(xb, rows, w, in, out, u0, u1, y);
                 return;
             }
+            if (t.dtype() == DType.Q8_0_BLOCKED) {
+                if (rows == 1) BlockedQ8.matVec(xa, w, in, u0 * BlockedQ8.ROWS, u1 * BlockedQ8.ROWS, y);
+                else BlockedQ8.multiply(xb, rows, w, in, out, u0, u1, y);
+                return;
+            }
             if (small) {
                 int o0 = u0 * UNIT_ROWS, o1 = Math.min(out, u1 * UNIT_ROWS);
                 if (rows > 1) {
@@ -286,7 +295,7 @@ public final class Matmul {
                     case F32 -> MatVec.f32(xPlain.segment, w, in, o0, o1, y);
                     case Q8_0 -> MatVec.q8(xa, w, in, o0, o1, y);
                     case F16 -> MatVec.f16(xPlain.segment, w, in, o0, o1, y);
-                    case BF16_BLOCKED -> throw new AssertionError("blocked weights returned above");
+                    case BF16_BLOCKED, Q8_0_BLOCKED -> throw new AssertionError("blocked weights returned above");
                 }
             } else {
                 float[][] holder = GEMM_SCRATCH.get();

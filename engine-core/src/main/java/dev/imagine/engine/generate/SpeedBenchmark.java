@@ -250,10 +250,10 @@ public final class SpeedBenchmark {
         return n;
     }
 
-    /** The file's weight type: blocked BF16 ({@link dev.imagine.engine.cpu.BlockedBf16}) is BF16 in memory order. */
+    /** The file's weight type: the blocked layouts ({@link dev.imagine.engine.cpu.BlockedBf16}, {@link dev.imagine.engine.cpu.BlockedQ8}) are BF16 and Q8_0 in memory order. */
     private static String weightType(Qwen3Weights w) {
         DType t = w.layers().isEmpty() ? w.lmHead().dtype() : w.layers().get(0).wUp().dtype();
-        return (t == DType.BF16_BLOCKED ? DType.BF16 : t).name();
+        return (t == DType.BF16_BLOCKED ? DType.BF16 : t == DType.Q8_0_BLOCKED ? DType.Q8_0 : t).name();
     }
 
     private static long processCpuNanos() {

@@ -2,6 +2,7 @@ package dev.imagine.engine.load;
 
 import dev.imagine.engine.EngineException;
 import dev.imagine.engine.cpu.BlockedBf16;
+import dev.imagine.engine.cpu.BlockedQ8;
 import dev.imagine.engine.tensor.DType;
 import dev.imagine.engine.tensor.Float16;
 import dev.imagine.engine.tensor.Tensor;
@@ -202,8 +203,8 @@ public final class Qwen3Weights implements AutoCloseable {
         Arena arena = Arena.ofShared();
         try {
             long start = System.nanoTime();
-            boolean block = blockBf16();
-            Binder b = new Binder(source, arena, copy(source, source.fileOf(naming.global("embed")), block), block, new long[3]);
+            boolean block = blockBf16(), blockQ8 = blockQ8();
+            Binder b = new Binder(source, arena, copy(source, source.fileOf(naming.global("embed")), block, blockQ8), block, blockQ8, new long[3]);
             int d = c.hiddenSize();
             String head = naming.global("lm_head");
             boolean tied = !source.has(head) && c.tieWordEmbeddings();
@@ -234,7 +235,7 @@ public final class Qwen3Weights implements AutoCloseable {
                 throw new EngineException(source.fileOf(head) + ": tensor " + head + " is missing (tie_word_embeddings is false)");
             }
             if (b.copied()[0] > 0) {
-                LOG.info("{}: copied {} matrices ({} MiB, {} of them BF16 in blocks of 32 rows) in {} s", source.fileOf(naming.global("embed")),
+                LOG.info("{}: copied {} matrices ({} MiB, {} of them in blocks of 32 rows) in {} s", source.fileOf(naming.global("embed")),
                         b.copied()[0], b.copied()[1] >> 20, b.copied()[2],
                         String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
             }
@@ -262,27 +263,38 @@ public final class Qwen3Weights implements AutoCloseable {
     }
 
     /**
+     * Whether Q8_0 matrices are re-laid out for the kernels ({@link BlockedQ8}): where the vectors are 512 bits,
+     * unless {@code -Dimagine.weights.blockQ8=false}.
+     */
+    private static boolean blockQ8() {
+        return BlockedBf16.supported() && Boolean.parseBoolean(System.getProperty("imagine.weights.blockQ8", "true"));
+    }
+
+    /** Bytes of t's copy at load: the blocked Q8_0 layout widens the scales (36 bytes per 32 values, not 34). */
+    private static long copyBytes(Tensor t, boolean block, boolean blockQ8) {
+        if (blockQ8 && BlockedQ8.fits(t)) return DType.Q8_0_BLOCKED.bytes(t.elements());
+        return block && BlockedBf16.fits(t) || unaligned(t) ? t.data().byteSize() : 0;
+    }
+
+    /**
      * Whether to make the copies (BF16 matrices in blocks when block is set, other plain matrices not on a page):
      * unless {@code -Dimagine.weights.copyUnaligned=false} (which keeps everything mapped), and only when they take
      * at most half of the memory available now, so that a model that only fits mapped still loads.
      */
-    private static boolean copy(WeightSource source, Path file, boolean block) {
+    private static boolean copy(WeightSource source, Path file, boolean block, boolean blockQ8) {
         if (!Boolean.parseBoolean(System.getProperty("imagine.weights.copyUnaligned", "true"))) return false;
         long bytes = 0;
-        for (String name : source.names()) {
-            Tensor t = source.tensor(name);
-            if (block && BlockedBf16.fits(t) || unaligned(t)) bytes += t.data().byteSize();
-        }
+        for (String name : source.names()) bytes += copyBytes(source.tensor(name), block, blockQ8);
         if (bytes == 0) return false;
         long available = availableMemory();
         if (bytes > available / 2) {
-            LOG.warn("{}: copying {} MiB of weight matrices at load (BF16 into the kernels' blocked layout, others not on a 4 KiB page) "
+            LOG.warn("{}: copying {} MiB of weight matrices at load (BF16 and Q8_0 into the kernels' blocked layouts, others not on a 4 KiB page) "
                     + "would take more than half of the {} MiB of memory available: they stay mapped, and batched decode and prefill "
                     + "run slower", file, bytes >> 20, available >> 20);
             return false;
         }
-        LOG.info("{}: copying {} MiB of weight matrices at load (BF16 into the kernels' blocked layout, others not on a 4 KiB page; "
-                + "-Dimagine.weights.blockBf16=false keeps BF16 row-major, -Dimagine.weights.copyUnaligned=false keeps everything mapped)",
+        LOG.info("{}: copying {} MiB of weight matrices at load (BF16 and Q8_0 into the kernels' blocked layouts, others not on a 4 KiB page; "
+                + "-Dimagine.weights.blockBf16=false or blockQ8=false keeps that type row-major, -Dimagine.weights.copyUnaligned=false keeps everything mapped)",
                 file, bytes >> 20);
         return true;
     }
@@ -313,8 +325,8 @@ public final class Qwen3Weights implements AutoCloseable {
     }
 
     /** copied: {matrices copied, bytes copied, of them blocked}. */
-    private record Binder(WeightSource source, Arena arena, boolean copy, boolean block, long[] copied) {
-        /** The matrix, shape-checked; copied if copy is set and it is a multiplied BF16 matrix (into blocks) or not on a page. */
+    private record Binder(WeightSource source, Arena arena, boolean copy, boolean block, boolean blockQ8, long[] copied) {
+        /** The matrix, shape-checked; copied if copy is set and it is a multiplied BF16 or Q8_0 matrix (into blocks) or not on a page. */
         Tensor matrix(String name, int rows, int cols, boolean multiplied) {
             Tensor t = get(name);
             if (t.rank() != 2 || t.shape()[0] != rows || t.shape()[1] != cols) {
@@ -325,6 +337,9 @@ public final class Qwen3Weights implements AutoCloseable {
             Tensor copied;
             if (multiplied && block && BlockedBf16.fits(t)) {
                 copied = BlockedBf16.block(t, arena);
+                this.copied[2]++;
+            } else if (multiplied && blockQ8 && BlockedQ8.fits(t)) {
+                copied = BlockedQ8.block(t, arena);
                 this.copied[2]++;
             } else if (unaligned(t)) {
                 MemorySegment aligned = arena.allocate(t.data().byteSize(), PAGE);
@@ -365,7 +380,7 @@ public final class Qwen3Weights implements AutoCloseable {
             case F32 -> s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, i * 4);
             case BF16 -> Float16.bf16ToFloat(s.get(ValueLayout.JAVA_SHORT_UNALIGNED, i * 2));
             case F16 -> Float16.f16ToFloat(s.get(ValueLayout.JAVA_SHORT_UNALIGNED, i * 2));
-            case Q8_0, BF16_BLOCKED -> throw new IllegalArgumentException(t.dtype() + " has no scalar read: " + t);
+            case Q8_0, BF16_BLOCKED, Q8_0_BLOCKED -> throw new IllegalArgumentException(t.dtype() + " has no scalar read: " + t);
         };
     }
 

@@ -12,6 +12,7 @@ import java.lang.foreign.ValueLayout;
 public final class Dequantize {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final ValueLayout.OfFloat LE_F32 = F32.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private Dequantize() {
     }
@@ -28,6 +29,9 @@ public final class Dequantize {
             }
             case BF16_BLOCKED -> {
                 for (int c = 0; c < cols; c++) out.set(F32, outOffset + c * 4L, blockedBf16(data, cols, row, c));
+            }
+            case Q8_0_BLOCKED -> {
+                for (int c = 0; c < cols; c++) out.set(F32, outOffset + c * 4L, blockedQ8(data, cols, row, c));
             }
             case F16 -> {
                 long base = row * cols * 2;
@@ -53,6 +57,14 @@ public final class Dequantize {
         int half = DType.BLOCKED_ROWS / 2; // int i of a column: row i (low half), row i + half (high half)
         long at = ((row / DType.BLOCKED_ROWS * cols + col) * half + row % half) * 4 + (row % DType.BLOCKED_ROWS) / half * 2;
         return Float16.bf16ToFloat(data.get(I16, at));
+    }
+
+    /** Element [row, col] of a {@link DType#Q8_0_BLOCKED} matrix with {@code cols} columns (its data): scale · q. */
+    public static float blockedQ8(MemorySegment data, int cols, long row, int col) {
+        int r = (int) (row % DType.BLOCKED_ROWS);
+        long group = ((row / DType.BLOCKED_ROWS) * (cols / 32) + col / 32) * DType.Q8_GROUP_BYTES;
+        float d = data.get(LE_F32, group + r * 4L);
+        return d * data.get(ValueLayout.JAVA_BYTE, group + DType.BLOCKED_ROWS * 4 + (col % 32) * DType.BLOCKED_ROWS + r);
     }
 
     /** Row {@code row} as a new float array (tests and converters; not for hot loops). */

@@ -36,7 +36,7 @@ public final class GgufWriter {
             case F16 -> 1;
             case Q8_0 -> 8;
             case BF16 -> 30;
-            case BF16_BLOCKED -> throw dtype.notAFileType();
+            case BF16_BLOCKED, Q8_0_BLOCKED -> throw dtype.notAFileType();
         };
     }
 

@@ -117,7 +117,7 @@ public final class Qwen3Checkpoints {
         String torchDtype = switch (dtype) {
             case F32 -> "float32";
             case BF16 -> "bfloat16";
-            case BF16_BLOCKED -> throw dtype.notAFileType();
+            case BF16_BLOCKED, Q8_0_BLOCKED -> throw dtype.notAFileType();
             case F16 -> "float16";
             case Q8_0 -> throw new IllegalArgumentException("Q8_0 is written as GGUF");
         };
@@ -170,7 +170,7 @@ public final class Qwen3Checkpoints {
             case F16 -> 1;
             case Q8_0 -> 7;
             case BF16 -> 32;
-            case BF16_BLOCKED -> throw dtype.notAFileType();
+            case BF16_BLOCKED, Q8_0_BLOCKED -> throw dtype.notAFileType();
         };
         GgufWriter.write(file, ggufMetadata(c, "qwen3-" + dtype.name().toLowerCase(java.util.Locale.ROOT), fileType), specs,
                 s -> s.shape().length == 1 ? DType.F32 : dtype, progress);

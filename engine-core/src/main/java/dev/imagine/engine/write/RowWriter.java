@@ -50,7 +50,7 @@ final class RowWriter {
                     for (float v : row) encoded.putShort(Float16.floatToF16(v));
                 }
                 case Q8_0 -> quantizeQ8_0(row, encoded);
-                case BF16_BLOCKED -> throw dtype.notAFileType();
+                case BF16_BLOCKED, Q8_0_BLOCKED -> throw dtype.notAFileType();
             }
             encoded.flip();
             put(encoded);

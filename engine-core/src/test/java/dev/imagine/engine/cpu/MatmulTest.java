@@ -52,6 +52,23 @@ class MatmulTest {
         }
     }
 
+    /**
+     * The blocked Q8_0 layout on every path: one row (four streams of groups), tiles of 8 and of up to 4 rows with
+     * partial last tiles, prefill row counts, chunks of blocks across threads; 128 columns is one group per stream.
+     */
+    @Test
+    void blockedQ8EveryRowCountMatches() {
+        try (WorkerPool two = new WorkerPool(2)) {
+            int seed = 300;
+            for (int rows : new int[]{1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17, 33, 48}) {
+                for (int[] shape : new int[][]{{32, 128}, {96, 256}, {320, 1152}}) {
+                    if (BlockedBf16.supported() || shape[1] < 1000) check(rows, shape[0], shape[1], (seed & 1) == 0 ? two : WorkerPool.common(), seed);
+                    seed++;
+                }
+            }
+        }
+    }
+
     /** Large enough that calls split across the workers (the small cases above run on the caller). */
     @Test
     void largeCallsSplitAcrossThreadsMatch() {
@@ -86,10 +103,10 @@ class MatmulTest {
     void weightsSharingAnInputMatchSeparateCalls() {
         try (WorkerPool two = new WorkerPool(2); Arena arena = Arena.ofShared()) {
             Random rnd = new Random(5);
-            int in = 320;
             for (DType type : DType.values()) {
+                int in = type == DType.Q8_0_BLOCKED ? 384 : 320; // blocked Q8_0: whole groups in each of four streams
                 for (int rows : new int[]{1, 3, 40}) {
-                    int[] outs = type == DType.BF16_BLOCKED ? new int[]{64, 32, 96} : new int[]{36, 8, 100};
+                    int[] outs = type == DType.BF16_BLOCKED || type == DType.Q8_0_BLOCKED ? new int[]{64, 32, 96} : new int[]{36, 8, 100};
                     Tensor[] ws = new Tensor[outs.length];
                     MemorySegment[] together = new MemorySegment[outs.length];
                     for (int i = 0; i < outs.length; i++) {
@@ -189,7 +206,8 @@ class MatmulTest {
             MemorySegment xs = arena.allocate(rows * in * 4L);
             for (int t = 0; t < rows; t++) for (int d = 0; d < in; d++) xs.set(F32, (t * in + d) * 4L, x[t][d]);
             for (DType type : DType.values()) {
-                if (in % type.blockSize != 0 || type == DType.BF16_BLOCKED && (out % BlockedBf16.ROWS != 0 || in % 4 != 0)) continue;
+                if (in % type.blockSize != 0 || type == DType.BF16_BLOCKED && (out % BlockedBf16.ROWS != 0 || in % 4 != 0)
+                        || type == DType.Q8_0_BLOCKED && (out % BlockedQ8.ROWS != 0 || in % 128 != 0)) continue;
                 float[][] stored = new float[out][in]; // the values the tensor really holds after rounding
                 Tensor tensor = new Tensor("w", type, new long[]{out, in}, encode(arena, w, type, stored));
                 MemorySegment ys = arena.allocate(rows * out * 4L);
@@ -209,12 +227,16 @@ class MatmulTest {
         }
     }
 
-    /** Writes w in dtype `type`; `stored` receives the dequantised values. BF16_BLOCKED: BF16, then blocked as the loader does. */
+    /** Writes w in dtype `type`; `stored` receives the dequantised values. The blocked types: BF16 or Q8_0, then blocked as the loader does. */
     static MemorySegment encode(Arena arena, float[][] w, DType type, float[][] stored) {
         int out = w.length, in = w[0].length;
         if (type == DType.BF16_BLOCKED) {
             Tensor rowMajor = new Tensor("w", DType.BF16, new long[]{out, in}, encode(arena, w, DType.BF16, stored));
             return BlockedBf16.block(rowMajor, arena).data();
+        }
+        if (type == DType.Q8_0_BLOCKED) {
+            Tensor rowMajor = new Tensor("w", DType.Q8_0, new long[]{out, in}, encode(arena, w, DType.Q8_0, stored));
+            return BlockedQ8.block(rowMajor, arena).data();
         }
         MemorySegment seg = arena.allocate(type.bytes((long) out * in));
         for (int o = 0; o < out; o++) {

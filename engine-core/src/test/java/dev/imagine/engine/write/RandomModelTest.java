@@ -212,6 +212,52 @@ class RandomModelTest {
         }
     }
 
+    /**
+     * Q8_0 matrices of whole groups (128 columns here; the tiny shape's 64 do not fit) are re-laid out in blocks of
+     * 32 rows, the tied embedding with them; rows read back exactly as the file's, and the logits are the row-major
+     * kernels' up to the order of the sums, and the reference forward's.
+     */
+    @Test
+    void q8MatricesAreBlockedAtLoadAndGiveTheSameLogits() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(BlockedBf16.supported(), "the blocked layout is made for 512-bit vectors");
+        Qwen3Config c = new Qwen3Config(128, 384, 2, 4, 2, 32, 288, 1e6, 1e-6, true, 4096, new int[]{282});
+        Path model = Qwen3Checkpoints.writeRandom(c, DType.Q8_0, 5, dir.resolve("q8blocked"), null);
+        float[][] rowMajor = new float[1][];
+        withProperty("imagine.weights.blockQ8", "false", () -> {
+            try (Qwen3Weights w = Qwen3Weights.open(model)) {
+                assertEquals(DType.Q8_0, w.layers().getFirst().wUp().dtype());
+                rowMajor[0] = allLogits(w, TOKENS);
+            }
+        });
+        try (Qwen3Weights w = Qwen3Weights.open(model); var file = dev.imagine.engine.load.GgufFile.open(model)) {
+            long blocked = w.embedding().data().byteSize();
+            for (Qwen3Weights.Layer l : w.layers()) {
+                for (var t : List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown())) {
+                    assertEquals(DType.Q8_0_BLOCKED, t.dtype(), t.name());
+                    assertEquals(0, t.data().address() % Qwen3Weights.PAGE, t.name());
+                    assertEquals(t.elements() / 32 * 36, t.data().byteSize(), t.name());
+                    blocked += t.data().byteSize();
+                }
+            }
+            assertEquals(DType.Q8_0_BLOCKED, w.embedding().dtype(), "tied: the LM head");
+            assertTrue(w.lmHead() == w.embedding());
+            assertEquals(blocked, w.copiedBytes());
+            assertTrue(maxAbsDiff(rowMajor[0], allLogits(w, TOKENS)) < 1e-4f, "blocked against row-major: " + maxAbsDiff(rowMajor[0], allLogits(w, TOKENS)));
+            for (Tensor t : List.of(w.layers().get(1).wDown(), w.embedding())) {
+                Tensor stored = file.tensor(t.name());
+                for (int r : new int[]{0, 15, 16, 31, 32, 63, t.dim(0) - 1}) assertArrayEquals(Dequantize.row(stored, r), Dequantize.row(t, r), t.name() + " row " + r);
+            }
+        }
+        assertMatchesReference(model, 1e-5f);
+        withProperty("imagine.weights.availableMemory", "4096", () -> {
+            try (Qwen3Weights w = Qwen3Weights.open(model)) {
+                assertEquals(DType.Q8_0, w.layers().getFirst().wUp().dtype(), "the copies would not fit");
+                assertEquals(0, w.copiedBytes());
+                assertArrayEquals(rowMajor[0], allLogits(w, TOKENS));
+            }
+        });
+    }
+
     private static float[] rowMajorLogits(Path model) {
         float[][] logits = new float[1][];
         withProperty("imagine.weights.blockBf16", "false", () -> {

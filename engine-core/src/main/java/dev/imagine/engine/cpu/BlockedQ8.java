@@ -1,0 +1,263 @@
+package dev.imagine.engine.cpu;
+
+import dev.imagine.engine.tensor.DType;
+import dev.imagine.engine.tensor.Dequantize;
+import dev.imagine.engine.tensor.Tensor;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.stream.IntStream;
+
+import static dev.imagine.engine.cpu.WeightLanes.B;
+import static dev.imagine.engine.cpu.WeightLanes.F;
+import static dev.imagine.engine.cpu.WeightLanes.F32;
+import static dev.imagine.engine.cpu.WeightLanes.ORDER;
+import static jdk.incubator.vector.VectorOperators.B2F;
+
+/**
+ * Q8_0 matrices in the {@link DType#Q8_0_BLOCKED} layout, and the kernels that read it: {@code x[T,D] · w[O,D]ᵀ →
+ * y[T,O]} with the weights as blocks of 32 output rows, each block's columns in groups of 32 (a Q8_0 block of each
+ * row). A group is 1152 bytes: the 32 rows' scales as f32 (two 64-byte lines, rows 0-15 then 16-31), then its 32
+ * columns of 32 int8 (rows 0-15, then 16-31). One 16-byte load and a widening conversion give 16 rows of one column
+ * as f32, so the sums again lie across the lanes as in {@link BlockedBf16}: no horizontal sums, one broadcast per
+ * activation.
+ *
+ * <p>Row-major Q8_0 ({@link MatVec#q8}, {@link BatchMatVec#q8}) sums each 34-byte block along a row: its loads
+ * straddle cache lines wherever a block starts, it needs one horizontal sum per row and a scale broadcast per block,
+ * and the batched tile loads 8 activation vectors per weight vector. Here a tile of 8 rows of x costs per column:
+ * 2 widening loads, 2 conversions, 2 multiplies by the scales, 8 broadcasts and 16 FMAs; one row keeps partial sums
+ * per group and scales them once per group. The scales as f32 (4 bytes where the file has 2) make the matrix 36/34 of
+ * the file's size: 6 % more bytes read per token.
+ *
+ * <p>Made where the vectors are 512 bits ({@link BlockedBf16#supported}); a scalar path keeps the type correct at
+ * other widths. Activations for several rows come in {@link BlockedBf16#interleave}'s tiles of 8.
+ *
+ * <p>Usage: {@code Tensor b = BlockedQ8.block(w, arena); BlockedQ8.multiply(xb, T, b.data(), D, O, 0, O / 32, y);}
+ */
+public final class BlockedQ8 {
+    /** Output rows per block. */
+    public static final int ROWS = DType.BLOCKED_ROWS;
+    /** Columns per group: one Q8_0 block of each of the block's rows. */
+    static final int GROUP = 32;
+    /** Bytes per group: 32 f32 scales, then 32 columns of 32 int8. */
+    static final int GROUP_BYTES = DType.Q8_GROUP_BYTES;
+    private static final int SCALE_BYTES = ROWS * 4;
+    private static final int TILE = BlockedBf16.TILE;
+    private static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private BlockedQ8() {
+    }
+
+    /**
+     * Whether w can be blocked: a Q8_0 matrix of whole blocks of rows and a multiple of 128 columns (the decode
+     * kernel's four streams of whole groups).
+     */
+    public static boolean fits(Tensor w) {
+        return w.dtype() == DType.Q8_0 && w.rank() == 2 && w.dim(0) % ROWS == 0 && w.dim(1) % (4 * GROUP) == 0 && w.dim(1) > 0;
+    }
+
+    /**
+     * w (Q8_0 [O, D], row-major, any memory) → a new read-only {@link DType#Q8_0_BLOCKED} tensor of the same name and
+     * shape in page-aligned memory from arena, the values unchanged (each scale widened to f32 exactly). Blocks are
+     * written in parallel on the common fork-join pool: arena must be shared or global.
+     */
+    public static Tensor block(Tensor w, Arena arena) {
+        if (!fits(w)) throw new IllegalArgumentException("cannot block " + w + ": needs Q8_0 [32·n, 128·m]");
+        int out = w.dim(0), in = w.dim(1), groups = in / GROUP, rowBytes = groups * DType.Q8_0.blockBytes;
+        MemorySegment src = w.data(), dst = arena.allocate(DType.Q8_0_BLOCKED.bytes((long) out * in), 4096);
+        ThreadLocal<byte[]> rows = ThreadLocal.withInitial(() -> new byte[ROWS * rowBytes]);
+        ThreadLocal<byte[]> block = ThreadLocal.withInitial(() -> new byte[groups * GROUP_BYTES]);
+        IntStream.range(0, out / ROWS).parallel().forEach(b -> {
+            byte[] r = rows.get(), o = block.get();
+            MemorySegment scales = MemorySegment.ofArray(o);
+            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, (long) b * ROWS * rowBytes, r, 0, ROWS * rowBytes);
+            for (int g = 0; g < groups; g++) {
+                int to = g * GROUP_BYTES;
+                for (int i = 0; i < ROWS; i++) { // row i's Q8_0 block g: f16 scale (little-endian), 32 int8
+                    int from = i * rowBytes + g * DType.Q8_0.blockBytes;
+                    short d = (short) (r[from] & 0xff | r[from + 1] << 8);
+                    scales.set(LE_FLOAT, to + i * 4L, Float.float16ToFloat(d));
+                    for (int c = 0; c < GROUP; c++) o[to + SCALE_BYTES + c * ROWS + i] = r[from + 2 + c];
+                }
+            }
+            MemorySegment.copy(o, 0, dst, ValueLayout.JAVA_BYTE, (long) b * groups * GROUP_BYTES, groups * GROUP_BYTES);
+        });
+        return new Tensor(w.name(), DType.Q8_0_BLOCKED, w.shape(), dst.asReadOnly());
+    }
+
+    /**
+     * One row: x[D] (heap) · blocks [o0/32, o1/32) → y[o0..o1) (multiples of 32). Each block is read as four streams,
+     * its quarters of groups. Per group each stream sums q·x over its 32 columns into a pair of partial sums, which
+     * are then scaled into the pair of accumulators: two FMAs per group and row where the row-major kernel pays a
+     * horizontal sum per row.
+     */
+    static void matVec(float[] x, MemorySegment w, int in, int o0, int o1, MemorySegment y) {
+        if (!BlockedBf16.supported()) {
+            scalar(x, null, 1, w, in, o0 / ROWS, o1 / ROWS, y, 0);
+            return;
+        }
+        int groups = in / GROUP, gq = groups / 4, q = in / 4;
+        long blockBytes = (long) groups * GROUP_BYTES, part = (long) gq * GROUP_BYTES;
+        for (int b = o0 / ROWS; b < o1 / ROWS; b++) {
+            MemorySegment s = w.asSlice(b * blockBytes, blockBytes);
+            MemorySegment p0 = s.asSlice(0, part), p1 = s.asSlice(part, part), p2 = s.asSlice(2 * part, part), p3 = s.asSlice(3 * part, part);
+            // a: rows 0-15 of the block, b: rows 16-31; one pair per stream
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            for (int g = 0; g < gq; g++) {
+                long base = (long) g * GROUP_BYTES;
+                FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0, d0 = c0, d1 = c0, d2 = c0, d3 = c0;
+                // int counters (see BlockedBf16.matVec: a long one beside x's index deoptimized in a loop)
+                for (int c = 0, k0 = g * GROUP, k1 = k0 + q, k2 = k1 + q, k3 = k2 + q; c < GROUP; c++, k0++, k1++, k2++, k3++) {
+                    long at = base + SCALE_BYTES + c * ROWS;
+                    FloatVector x0 = FloatVector.broadcast(F, x[k0]), x1 = FloatVector.broadcast(F, x[k1]);
+                    FloatVector x2 = FloatVector.broadcast(F, x[k2]), x3 = FloatVector.broadcast(F, x[k3]);
+                    c0 = ((FloatVector) ByteVector.fromMemorySegment(B, p0, at, ORDER).convertShape(B2F, F, 0)).fma(x0, c0);
+                    d0 = ((FloatVector) ByteVector.fromMemorySegment(B, p0, at + 16, ORDER).convertShape(B2F, F, 0)).fma(x0, d0);
+                    c1 = ((FloatVector) ByteVector.fromMemorySegment(B, p1, at, ORDER).convertShape(B2F, F, 0)).fma(x1, c1);
+                    d1 = ((FloatVector) ByteVector.fromMemorySegment(B, p1, at + 16, ORDER).convertShape(B2F, F, 0)).fma(x1, d1);
+                    c2 = ((FloatVector) ByteVector.fromMemorySegment(B, p2, at, ORDER).convertShape(B2F, F, 0)).fma(x2, c2);
+                    d2 = ((FloatVector) ByteVector.fromMemorySegment(B, p2, at + 16, ORDER).convertShape(B2F, F, 0)).fma(x2, d2);
+                    c3 = ((FloatVector) ByteVector.fromMemorySegment(B, p3, at, ORDER).convertShape(B2F, F, 0)).fma(x3, c3);
+                    d3 = ((FloatVector) ByteVector.fromMemorySegment(B, p3, at + 16, ORDER).convertShape(B2F, F, 0)).fma(x3, d3);
+                }
+                a0 = c0.fma(FloatVector.fromMemorySegment(F, p0, base, ByteOrder.LITTLE_ENDIAN), a0);
+                b0 = d0.fma(FloatVector.fromMemorySegment(F, p0, base + 64, ByteOrder.LITTLE_ENDIAN), b0);
+                a1 = c1.fma(FloatVector.fromMemorySegment(F, p1, base, ByteOrder.LITTLE_ENDIAN), a1);
+                b1 = d1.fma(FloatVector.fromMemorySegment(F, p1, base + 64, ByteOrder.LITTLE_ENDIAN), b1);
+                a2 = c2.fma(FloatVector.fromMemorySegment(F, p2, base, ByteOrder.LITTLE_ENDIAN), a2);
+                b2 = d2.fma(FloatVector.fromMemorySegment(F, p2, base + 64, ByteOrder.LITTLE_ENDIAN), b2);
+                a3 = c3.fma(FloatVector.fromMemorySegment(F, p3, base, ByteOrder.LITTLE_ENDIAN), a3);
+                b3 = d3.fma(FloatVector.fromMemorySegment(F, p3, base + 64, ByteOrder.LITTLE_ENDIAN), b3);
+            }
+            long yo = (long) b * ROWS * 4;
+            a0.add(a1).add(a2.add(a3)).intoMemorySegment(y, yo, ORDER);
+            b0.add(b1).add(b2.add(b3)).intoMemorySegment(y, yo + 64, ORDER);
+        }
+    }
+
+    /**
+     * Several rows (batched decode and prefill): xb from {@link BlockedBf16#interleave} · blocks [b0, b1) →
+     * y[t, 32b..32b+32) for t < rows. Each block meets every tile of 8 rows in turn, from L2 after the first.
+     */
+    static void multiply(float[] xb, int rows, MemorySegment w, int in, int out, int b0, int b1, MemorySegment y) {
+        if (!BlockedBf16.supported()) {
+            scalar(null, xb, rows, w, in, b0, b1, y, out);
+            return;
+        }
+        long blockBytes = (long) in / GROUP * GROUP_BYTES;
+        for (int b = b0; b < b1; b++) {
+            for (int t = 0; t < rows; t += TILE) {
+                int m = Math.min(TILE, rows - t);
+                long yo = ((long) t * out + (long) b * ROWS) * 4;
+                if (m > 4) tile8(xb, t * in, in, w, b * blockBytes, y, yo, out * 4L, m);
+                else tile4(xb, t * in, in, w, b * blockBytes, y, yo, out * 4L, m);
+            }
+        }
+    }
+
+    /**
+     * Up to 8 rows of one tile (from xb[xk]) × the block at byte s of w → m rows of y from byte yo, rows ys bytes
+     * apart. The block's two halves of groups are read side by side (two streams, as {@link BlockedBf16}'s tiles):
+     * each column's 16 + 16 int8 become f32, are multiplied by their rows' scales, and meet 8 broadcasts.
+     */
+    private static void tile8(float[] xb, int xk, int in, MemorySegment w, long s, MemorySegment y, long yo, long ys, int m) {
+        int gh = in / GROUP / 2;
+        long half = (long) gh * GROUP_BYTES;
+        MemorySegment p = w.asSlice(s, half), q = w.asSlice(s + half, half);
+        int xq = xk + gh * GROUP * TILE;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+        // a_i: row i of the tile · block rows 0-15, b_i: · block rows 16-31
+        for (int g = 0; g < gh; g++) {
+            long base = (long) g * GROUP_BYTES;
+            FloatVector sp = FloatVector.fromMemorySegment(F, p, base, ByteOrder.LITTLE_ENDIAN);
+            FloatVector tp = FloatVector.fromMemorySegment(F, p, base + 64, ByteOrder.LITTLE_ENDIAN);
+            FloatVector sq = FloatVector.fromMemorySegment(F, q, base, ByteOrder.LITTLE_ENDIAN);
+            FloatVector tq = FloatVector.fromMemorySegment(F, q, base + 64, ByteOrder.LITTLE_ENDIAN);
+            for (int c = 0; c < GROUP; c++, xk += TILE, xq += TILE) {
+                long at = base + SCALE_BYTES + c * ROWS;
+                FloatVector lo = ((FloatVector) ByteVector.fromMemorySegment(B, p, at, ORDER).convertShape(B2F, F, 0)).mul(sp);
+                FloatVector hi = ((FloatVector) ByteVector.fromMemorySegment(B, p, at + 16, ORDER).convertShape(B2F, F, 0)).mul(tp);
+                FloatVector x = FloatVector.broadcast(F, xb[xk]); a0 = lo.fma(x, a0); b0 = hi.fma(x, b0);
+                x = FloatVector.broadcast(F, xb[xk + 1]); a1 = lo.fma(x, a1); b1 = hi.fma(x, b1);
+                x = FloatVector.broadcast(F, xb[xk + 2]); a2 = lo.fma(x, a2); b2 = hi.fma(x, b2);
+                x = FloatVector.broadcast(F, xb[xk + 3]); a3 = lo.fma(x, a3); b3 = hi.fma(x, b3);
+                x = FloatVector.broadcast(F, xb[xk + 4]); a4 = lo.fma(x, a4); b4 = hi.fma(x, b4);
+                x = FloatVector.broadcast(F, xb[xk + 5]); a5 = lo.fma(x, a5); b5 = hi.fma(x, b5);
+                x = FloatVector.broadcast(F, xb[xk + 6]); a6 = lo.fma(x, a6); b6 = hi.fma(x, b6);
+                x = FloatVector.broadcast(F, xb[xk + 7]); a7 = lo.fma(x, a7); b7 = hi.fma(x, b7);
+                lo = ((FloatVector) ByteVector.fromMemorySegment(B, q, at, ORDER).convertShape(B2F, F, 0)).mul(sq);
+                hi = ((FloatVector) ByteVector.fromMemorySegment(B, q, at + 16, ORDER).convertShape(B2F, F, 0)).mul(tq);
+                x = FloatVector.broadcast(F, xb[xq]); a0 = lo.fma(x, a0); b0 = hi.fma(x, b0);
+                x = FloatVector.broadcast(F, xb[xq + 1]); a1 = lo.fma(x, a1); b1 = hi.fma(x, b1);
+                x = FloatVector.broadcast(F, xb[xq + 2]); a2 = lo.fma(x, a2); b2 = hi.fma(x, b2);
+                x = FloatVector.broadcast(F, xb[xq + 3]); a3 = lo.fma(x, a3); b3 = hi.fma(x, b3);
+                x = FloatVector.broadcast(F, xb[xq + 4]); a4 = lo.fma(x, a4); b4 = hi.fma(x, b4);
+                x = FloatVector.broadcast(F, xb[xq + 5]); a5 = lo.fma(x, a5); b5 = hi.fma(x, b5);
+                x = FloatVector.broadcast(F, xb[xq + 6]); a6 = lo.fma(x, a6); b6 = hi.fma(x, b6);
+                x = FloatVector.broadcast(F, xb[xq + 7]); a7 = lo.fma(x, a7); b7 = hi.fma(x, b7);
+            }
+        }
+        a0.intoMemorySegment(y, yo, ORDER); b0.intoMemorySegment(y, yo + 64, ORDER);
+        if (m > 1) { a1.intoMemorySegment(y, yo + ys, ORDER); b1.intoMemorySegment(y, yo + ys + 64, ORDER); }
+        if (m > 2) { a2.intoMemorySegment(y, yo + 2 * ys, ORDER); b2.intoMemorySegment(y, yo + 2 * ys + 64, ORDER); }
+        if (m > 3) { a3.intoMemorySegment(y, yo + 3 * ys, ORDER); b3.intoMemorySegment(y, yo + 3 * ys + 64, ORDER); }
+        if (m > 4) { a4.intoMemorySegment(y, yo + 4 * ys, ORDER); b4.intoMemorySegment(y, yo + 4 * ys + 64, ORDER); }
+        if (m > 5) { a5.intoMemorySegment(y, yo + 5 * ys, ORDER); b5.intoMemorySegment(y, yo + 5 * ys + 64, ORDER); }
+        if (m > 6) { a6.intoMemorySegment(y, yo + 6 * ys, ORDER); b6.intoMemorySegment(y, yo + 6 * ys + 64, ORDER); }
+        if (m > 7) { a7.intoMemorySegment(y, yo + 7 * ys, ORDER); b7.intoMemorySegment(y, yo + 7 * ys + 64, ORDER); }
+    }
+
+    /** {@link #tile8} for a tile of 1-4 rows (vectors cannot cross a call, so the first four rows are spelled again). */
+    private static void tile4(float[] xb, int xk, int in, MemorySegment w, long s, MemorySegment y, long yo, long ys, int m) {
+        int gh = in / GROUP / 2;
+        long half = (long) gh * GROUP_BYTES;
+        MemorySegment p = w.asSlice(s, half), q = w.asSlice(s + half, half);
+        int xq = xk + gh * GROUP * TILE;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        for (int g = 0; g < gh; g++) {
+            long base = (long) g * GROUP_BYTES;
+            FloatVector sp = FloatVector.fromMemorySegment(F, p, base, ByteOrder.LITTLE_ENDIAN);
+            FloatVector tp = FloatVector.fromMemorySegment(F, p, base + 64, ByteOrder.LITTLE_ENDIAN);
+            FloatVector sq = FloatVector.fromMemorySegment(F, q, base, ByteOrder.LITTLE_ENDIAN);
+            FloatVector tq = FloatVector.fromMemorySegment(F, q, base + 64, ByteOrder.LITTLE_ENDIAN);
+            for (int c = 0; c < GROUP; c++, xk += TILE, xq += TILE) {
+                long at = base + SCALE_BYTES + c * ROWS;
+                FloatVector lo = ((FloatVector) ByteVector.fromMemorySegment(B, p, at, ORDER).convertShape(B2F, F, 0)).mul(sp);
+                FloatVector hi = ((FloatVector) ByteVector.fromMemorySegment(B, p, at + 16, ORDER).convertShape(B2F, F, 0)).mul(tp);
+                FloatVector x = FloatVector.broadcast(F, xb[xk]); a0 = lo.fma(x, a0); b0 = hi.fma(x, b0);
+                x = FloatVector.broadcast(F, xb[xk + 1]); a1 = lo.fma(x, a1); b1 = hi.fma(x, b1);
+                x = FloatVector.broadcast(F, xb[xk + 2]); a2 = lo.fma(x, a2); b2 = hi.fma(x, b2);
+                x = FloatVector.broadcast(F, xb[xk + 3]); a3 = lo.fma(x, a3); b3 = hi.fma(x, b3);
+                lo = ((FloatVector) ByteVector.fromMemorySegment(B, q, at, ORDER).convertShape(B2F, F, 0)).mul(sq);
+                hi = ((FloatVector) ByteVector.fromMemorySegment(B, q, at + 16, ORDER).convertShape(B2F, F, 0)).mul(tq);
+                x = FloatVector.broadcast(F, xb[xq]); a0 = lo.fma(x, a0); b0 = hi.fma(x, b0);
+                x = FloatVector.broadcast(F, xb[xq + 1]); a1 = lo.fma(x, a1); b1 = hi.fma(x, b1);
+                x = FloatVector.broadcast(F, xb[xq + 2]); a2 = lo.fma(x, a2); b2 = hi.fma(x, b2);
+                x = FloatVector.broadcast(F, xb[xq + 3]); a3 = lo.fma(x, a3); b3 = hi.fma(x, b3);
+            }
+        }
+        a0.intoMemorySegment(y, yo, ORDER); b0.intoMemorySegment(y, yo + 64, ORDER);
+        if (m > 1) { a1.intoMemorySegment(y, yo + ys, ORDER); b1.intoMemorySegment(y, yo + ys + 64, ORDER); }
+        if (m > 2) { a2.intoMemorySegment(y, yo + 2 * ys, ORDER); b2.intoMemorySegment(y, yo + 2 * ys + 64, ORDER); }
+        if (m > 3) { a3.intoMemorySegment(y, yo + 3 * ys, ORDER); b3.intoMemorySegment(y, yo + 3 * ys + 64, ORDER); }
+    }
+
+    /** Blocks [b0, b1) one value at a time, for vector widths other than 512 bits (as {@link BlockedBf16}'s). */
+    private static void scalar(float[] x, float[] xb, int rows, MemorySegment w, int in, int b0, int b1, MemorySegment y, int out) {
+        for (int t = 0; t < rows; t++) {
+            for (int o = b0 * ROWS; o < b1 * ROWS; o++) {
+                float s = 0;
+                for (int k = 0; k < in; k++) {
+                    float xv = xb == null ? x[k] : xb[(t / TILE) * TILE * in + k * TILE + t % TILE];
+                    s += xv * Dequantize.blockedQ8(w, in, o, k);
+                }
+                y.set(F32, ((long) t * out + o) * 4, s);
+            }
+        }
+    }
+}
