@@ -3,6 +3,7 @@ package dev.imagine.bench;
 import dev.imagine.engine.cpu.Matmul;
 import dev.imagine.engine.cpu.WorkerPool;
 import dev.imagine.engine.cpu.BlockedBf16;
+import dev.imagine.engine.cpu.BlockedQ8;
 import dev.imagine.engine.tensor.DType;
 import dev.imagine.engine.tensor.Float16;
 import dev.imagine.engine.tensor.Tensor;
@@ -48,7 +49,7 @@ import java.util.concurrent.TimeUnit;
 public class MatmulBenchmark {
     @Param({"1024x3072", "3072x1024", "4096x12288", "12288x4096"})
     public String shape;
-    @Param({"BF16", "BF16_BLOCKED", "Q8_0", "F16", "F32"})
+    @Param({"BF16", "BF16_BLOCKED", "Q8_0", "Q8_0_BLOCKED", "F16", "F32"})
     public String dtype;
     @Param({"1", "8", "128"})
     public int rows;
@@ -111,6 +112,7 @@ public class MatmulBenchmark {
      */
     static Tensor randomWeights(Arena arena, DType type, int out, int in, long seed) {
         if (type == DType.BF16_BLOCKED) return BlockedBf16.block(randomWeights(arena, DType.BF16, out, in, seed), arena); // as the loader makes it
+        if (type == DType.Q8_0_BLOCKED) return BlockedQ8.block(randomWeights(arena, DType.Q8_0, out, in, seed), arena);
         MemorySegment seg = arena.allocate(type.bytes((long) out * in), 64);
         SplittableRandom rnd = new SplittableRandom(seed);
         float[] row = new float[in];

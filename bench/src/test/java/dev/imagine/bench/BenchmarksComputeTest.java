@@ -18,11 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BenchmarksComputeTest {
     @Test
     void matmulBenchmarkWeightsAndResultsAreRight() {
-        for (String dtype : new String[]{"BF16", "BF16_BLOCKED", "Q8_0", "F16", "F32"}) {
+        for (String dtype : new String[]{"BF16", "BF16_BLOCKED", "Q8_0", "Q8_0_BLOCKED", "F16", "F32"}) {
             for (int rows : new int[]{1, 5}) {
-                int out = dtype.equals("BF16_BLOCKED") ? 64 : 40; // blocks of 32 rows
+                int out = dtype.endsWith("BLOCKED") ? 64 : 40; // blocks of 32 rows
+                int in = dtype.equals("Q8_0_BLOCKED") ? 128 : 96; // four streams of whole groups of 32
                 MatmulBenchmark b = new MatmulBenchmark();
-                b.shape = out + "x96";
+                b.shape = out + "x" + in;
                 b.dtype = dtype;
                 b.rows = rows;
                 b.streamBytes = 0; // one copy of the weights
@@ -30,13 +31,13 @@ class BenchmarksComputeTest {
                 try {
                     MatmulBenchmark.Rates rates = new MatmulBenchmark.Rates();
                     MemorySegment y = b.matmul(rates);
-                    assertEquals(DType.valueOf(dtype).bytes(out * 96) / 1e9, rates.gigabytes, 1e-15);
-                    assertEquals(2.0 * rows * out * 96 / 1e9, rates.gigaflops, 1e-15);
+                    assertEquals(DType.valueOf(dtype).bytes(out * in) / 1e9, rates.gigabytes, 1e-15);
+                    assertEquals(2.0 * rows * out * in / 1e9, rates.gigaflops, 1e-15);
                     for (int t = 0; t < rows; t++) {
                         for (int o = 0; o < out; o++) {
                             double expect = 0;
-                            for (int d = 0; d < 96; d++) {
-                                expect += (double) b.x.get(ValueLayout.JAVA_FLOAT_UNALIGNED, (t * 96L + d) * 4) * value(b.w, o, d);
+                            for (int d = 0; d < in; d++) {
+                                expect += (double) b.x.get(ValueLayout.JAVA_FLOAT_UNALIGNED, ((long) t * in + d) * 4) * value(b.w, o, d);
                             }
                             assertEquals(expect, y.get(ValueLayout.JAVA_FLOAT_UNALIGNED, ((long) t * out + o) * 4), 1e-5, dtype + " y[" + t + "," + o + "]");
                         }
@@ -66,6 +67,7 @@ class BenchmarksComputeTest {
             case F32 -> s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, ((long) o * in + d) * 4);
             case BF16 -> Float16.bf16ToFloat(s.get(ValueLayout.JAVA_SHORT_UNALIGNED, ((long) o * in + d) * 2));
             case BF16_BLOCKED -> Dequantize.blockedBf16(s, in, o, d);
+            case Q8_0_BLOCKED -> Dequantize.blockedQ8(s, in, o, d);
             case F16 -> Float16.f16ToFloat(s.get(ValueLayout.JAVA_SHORT_UNALIGNED, ((long) o * in + d) * 2));
             case Q8_0 -> {
                 long blk = ((long) o * (in / 32) + d / 32) * 34;
