@@ -54,13 +54,14 @@ class MatmulTest {
 
     /**
      * The blocked Q8_0 layout on every path: one row (four streams of groups), tiles of 8 and of up to 4 rows with
-     * partial last tiles, prefill row counts, chunks of blocks across threads; 128 columns is one group per stream.
+     * partial last tiles, prefill row counts, chunks of blocks across threads; 128 columns is one group per stream,
+     * and 1152 columns widen for a prefill in four chunks of 256 and a last one of 128.
      */
     @Test
     void blockedQ8EveryRowCountMatches() {
         try (WorkerPool two = new WorkerPool(2)) {
             int seed = 300;
-            for (int rows : new int[]{1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17, 33, 48}) {
+            for (int rows : new int[]{1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17, 21, 33, 48}) {
                 for (int[] shape : new int[][]{{32, 128}, {96, 256}, {320, 1152}}) {
                     if (BlockedBf16.supported() || shape[1] < 1000) check(rows, shape[0], shape[1], (seed & 1) == 0 ? two : WorkerPool.common(), seed);
                     seed++;
