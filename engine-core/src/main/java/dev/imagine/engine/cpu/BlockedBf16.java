@@ -125,7 +125,7 @@ public final class BlockedBf16 {
      */
     static void matVec(float[] x, MemorySegment w, int in, int o0, int o1, MemorySegment y) {
         if (!supported()) {
-            scalar(x, null, 1, w, in, o0 / ROWS, o1 / ROWS, y, 0);
+            scalar(x, null, 1, w, in, o0 / ROWS, o1 / ROWS, y, 0, Dequantize::blockedBf16);
             return;
         }
         long blockBytes = in * 64L, part = blockBytes / 4;
@@ -162,7 +162,7 @@ public final class BlockedBf16 {
      */
     static void multiply(float[] xb, int rows, MemorySegment w, int in, int out, int b0, int b1, MemorySegment y) {
         if (!supported()) {
-            scalar(null, xb, rows, w, in, b0, b1, y, out);
+            scalar(null, xb, rows, w, in, b0, b1, y, out, Dequantize::blockedBf16);
             return;
         }
         long blockBytes = in * 64L;
@@ -253,17 +253,24 @@ public final class BlockedBf16 {
         if (m > 3) { a3.intoMemorySegment(y, yo + 3 * ys, ORDER); b3.intoMemorySegment(y, yo + 3 * ys + 64, ORDER); }
     }
 
+    /** Element [row, col] of a blocked matrix of `in` columns (its data): how {@link #scalar} reads either layout. */
+    @FunctionalInterface
+    interface Element {
+        float at(MemorySegment w, int in, long row, int col);
+    }
+
     /**
      * Blocks [b0, b1) one value at a time, for vector widths other than 512 bits: one row from x, or rows < rows
-     * from xb ({@link #interleave}) into y rows out floats apart. Correct, not fast.
+     * from xb ({@link #interleave}) into y rows out floats apart, each weight read by element. Correct, not fast;
+     * {@link BlockedQ8} uses it too.
      */
-    private static void scalar(float[] x, float[] xb, int rows, MemorySegment w, int in, int b0, int b1, MemorySegment y, int out) {
+    static void scalar(float[] x, float[] xb, int rows, MemorySegment w, int in, int b0, int b1, MemorySegment y, int out, Element element) {
         for (int t = 0; t < rows; t++) {
             for (int o = b0 * ROWS; o < b1 * ROWS; o++) {
                 float s = 0;
                 for (int k = 0; k < in; k++) {
                     float xv = xb == null ? x[k] : xb[(t / TILE) * TILE * in + k * TILE + t % TILE];
-                    s += xv * Dequantize.blockedBf16(w, in, o, k);
+                    s += xv * element.at(w, in, o, k);
                 }
                 y.set(F32, ((long) t * out + o) * 4, s);
             }

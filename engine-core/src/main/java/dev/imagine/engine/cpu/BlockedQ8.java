@@ -14,7 +14,6 @@ import java.util.stream.IntStream;
 
 import static dev.imagine.engine.cpu.WeightLanes.B;
 import static dev.imagine.engine.cpu.WeightLanes.F;
-import static dev.imagine.engine.cpu.WeightLanes.F32;
 import static dev.imagine.engine.cpu.WeightLanes.ORDER;
 import static jdk.incubator.vector.VectorOperators.B2F;
 
@@ -101,7 +100,7 @@ public final class BlockedQ8 {
      */
     static void matVec(float[] x, MemorySegment w, int in, int o0, int o1, MemorySegment y) {
         if (!BlockedBf16.supported()) {
-            scalar(x, null, 1, w, in, o0 / ROWS, o1 / ROWS, y, 0);
+            BlockedBf16.scalar(x, null, 1, w, in, o0 / ROWS, o1 / ROWS, y, 0, Dequantize::blockedQ8);
             return;
         }
         int groups = in / GROUP, gq = groups / 4, q = in / 4;
@@ -149,7 +148,7 @@ public final class BlockedQ8 {
      */
     static void multiply(float[] xb, int rows, MemorySegment w, int in, int out, int b0, int b1, MemorySegment y) {
         if (!BlockedBf16.supported()) {
-            scalar(null, xb, rows, w, in, b0, b1, y, out);
+            BlockedBf16.scalar(null, xb, rows, w, in, b0, b1, y, out, Dequantize::blockedQ8);
             return;
         }
         long blockBytes = (long) in / GROUP * GROUP_BYTES;
@@ -328,19 +327,5 @@ public final class BlockedQ8 {
         if (m > 5) { a5.intoMemorySegment(y, yo + 5 * ys, ORDER); b5.intoMemorySegment(y, yo + 5 * ys + 64, ORDER); }
         if (m > 6) { a6.intoMemorySegment(y, yo + 6 * ys, ORDER); b6.intoMemorySegment(y, yo + 6 * ys + 64, ORDER); }
         if (m > 7) { a7.intoMemorySegment(y, yo + 7 * ys, ORDER); b7.intoMemorySegment(y, yo + 7 * ys + 64, ORDER); }
-    }
-
-    /** Blocks [b0, b1) one value at a time, for vector widths other than 512 bits (as {@link BlockedBf16}'s). */
-    private static void scalar(float[] x, float[] xb, int rows, MemorySegment w, int in, int b0, int b1, MemorySegment y, int out) {
-        for (int t = 0; t < rows; t++) {
-            for (int o = b0 * ROWS; o < b1 * ROWS; o++) {
-                float s = 0;
-                for (int k = 0; k < in; k++) {
-                    float xv = xb == null ? x[k] : xb[(t / TILE) * TILE * in + k * TILE + t % TILE];
-                    s += xv * Dequantize.blockedQ8(w, in, o, k);
-                }
-                y.set(F32, ((long) t * out + o) * 4, s);
-            }
-        }
     }
 }

@@ -208,10 +208,11 @@ public final class Qwen3Weights implements AutoCloseable {
         try {
             long start = System.nanoTime();
             boolean block = blockBf16(), blockQ8 = blockQ8();
-            Binder b = new Binder(source, arena, copy(source, source.fileOf(naming.global("embed")), block, blockQ8), block, blockQ8, new long[3]);
-            int d = c.hiddenSize();
             String head = naming.global("lm_head");
             boolean tied = !source.has(head) && c.tieWordEmbeddings();
+            String lookedUpOnly = tied ? null : naming.global("embed");
+            Binder b = new Binder(source, arena, copy(source, source.fileOf(naming.global("embed")), block, blockQ8, lookedUpOnly), block, blockQ8, new long[3]);
+            int d = c.hiddenSize();
             // an embedding that is only looked up gains nothing from the kernels' layout
             Tensor embedding = b.matrix(naming.global("embed"), c.vocabSize(), d, tied);
             Layer[] layers = new Layer[c.layers()];
@@ -281,14 +282,18 @@ public final class Qwen3Weights implements AutoCloseable {
     }
 
     /**
-     * Whether to make the copies (BF16 matrices in blocks when block is set, other plain matrices not on a page):
-     * unless {@code -Dimagine.weights.copyUnaligned=false} (which keeps everything mapped), and only when they take
-     * at most half of the memory available now, so that a model that only fits mapped still loads.
+     * Whether to make the copies (BF16 and Q8_0 matrices in blocks when block / blockQ8 is set, other plain matrices
+     * not on a page; the tensor lookedUpOnly, an embedding that is not the LM head, only if not on a page): unless
+     * {@code -Dimagine.weights.copyUnaligned=false} (which keeps everything mapped), and only when they take at most
+     * half of the memory available now, so that a model that only fits mapped still loads.
      */
-    private static boolean copy(WeightSource source, Path file, boolean block, boolean blockQ8) {
+    private static boolean copy(WeightSource source, Path file, boolean block, boolean blockQ8, String lookedUpOnly) {
         if (!Boolean.parseBoolean(System.getProperty("imagine.weights.copyUnaligned", "true"))) return false;
         long bytes = 0;
-        for (String name : source.names()) bytes += copyBytes(source.tensor(name), block, blockQ8);
+        for (String name : source.names()) {
+            Tensor t = source.tensor(name);
+            bytes += name.equals(lookedUpOnly) ? (unaligned(t) ? t.data().byteSize() : 0) : copyBytes(t, block, blockQ8);
+        }
         if (bytes == 0) return false;
         long available = availableMemory();
         if (bytes > available / 2) {
