@@ -155,7 +155,7 @@ public final class BlockedQ8 {
         if (rows > Matmul.SMALL_ROWS) {
             // prefill: each block widened once into f32 (scaled), then every tile of rows reads it; the layers'
             // matmuls at 128 rows 953 → 811 ms against the tiles from int8 (12 of 12 interleaved trials)
-            float[] wf = widened();
+            float[] wf = WIDENED.get();
             for (int b = b0; b < b1; b++) {
                 // in chunks of WIDE_COLUMNS (32 KiB of f32, in L1 with a tile's x); the tiles add into y after the first
                 for (int k0 = 0; k0 < in; k0 += WIDE_COLUMNS) {
@@ -272,12 +272,8 @@ public final class BlockedQ8 {
      * row-major `Gemm`.
      */
     static final int WIDE_COLUMNS = 256;
+    /** Each thread's buffer for WIDE_COLUMNS widened columns of a block. */
     private static final ThreadLocal<float[]> WIDENED = ThreadLocal.withInitial(() -> new float[ROWS * WIDE_COLUMNS]);
-
-    /** This thread's buffer for WIDE_COLUMNS widened columns of a block. */
-    private static float[] widened() {
-        return WIDENED.get();
-    }
 
     /** Groups of columns (kc of them, from byte 0 of part) → wf[32k .. 32k+32) = column k's 32 rows as f32, times their scales. */
     private static void widen(MemorySegment part, int kc, float[] wf) {

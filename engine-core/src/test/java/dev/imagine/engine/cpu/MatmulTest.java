@@ -41,15 +41,7 @@ class MatmulTest {
      */
     @Test
     void blockedBf16EveryRowCountMatches() {
-        try (WorkerPool two = new WorkerPool(2)) {
-            int seed = 200;
-            for (int rows : new int[]{1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17, 33, 48}) {
-                for (int[] shape : new int[][]{{32, 4}, {96, 160}, {320, 1056}}) {
-                    if (BlockedBf16.supported() || shape[1] < 1000) check(rows, shape[0], shape[1], (seed & 1) == 0 ? two : WorkerPool.common(), seed);
-                    seed++;
-                }
-            }
-        }
+        checkEveryRowCount(200, new int[]{1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17, 33, 48}, new int[][]{{32, 4}, {96, 160}, {320, 1056}});
     }
 
     /**
@@ -59,10 +51,17 @@ class MatmulTest {
      */
     @Test
     void blockedQ8EveryRowCountMatches() {
+        checkEveryRowCount(300, new int[]{1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17, 21, 33, 48}, new int[][]{{32, 128}, {96, 256}, {320, 1152}});
+    }
+
+    /**
+     * {@link #check} at every row count and shape {out, in}, seeds from seed up, alternating a pool of two and the
+     * common pool; the wide shapes only where the blocked kernels run (their scalar path is slow).
+     */
+    private static void checkEveryRowCount(int seed, int[] rowCounts, int[][] shapes) {
         try (WorkerPool two = new WorkerPool(2)) {
-            int seed = 300;
-            for (int rows : new int[]{1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17, 21, 33, 48}) {
-                for (int[] shape : new int[][]{{32, 128}, {96, 256}, {320, 1152}}) {
+            for (int rows : rowCounts) {
+                for (int[] shape : shapes) {
                     if (BlockedBf16.supported() || shape[1] < 1000) check(rows, shape[0], shape[1], (seed & 1) == 0 ? two : WorkerPool.common(), seed);
                     seed++;
                 }
