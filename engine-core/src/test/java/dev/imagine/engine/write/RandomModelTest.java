@@ -147,7 +147,7 @@ class RandomModelTest {
             try (Qwen3Weights w = Qwen3Weights.open(shiftedModel)) {
                 assertEquals(0, w.layers().getFirst().wUp().data().address() % Qwen3Weights.PAGE, shiftedModel + ": the copy starts on a page");
                 assertTrue(w.copiedBytes() > copiedAligned, shiftedModel + ": the layer matrices are copied too");
-                assertArrayEquals(expected, allLogits(w, TOKENS));
+                assertSameLogits(expected, allLogits(w, TOKENS));
             }
         }
         withProperty("imagine.weights.copyUnaligned", "false", () -> assertStaysMapped(off, expected, "kept mapped when asked"));
@@ -253,7 +253,7 @@ class RandomModelTest {
             try (Qwen3Weights w = Qwen3Weights.open(model)) {
                 assertEquals(DType.Q8_0, w.layers().getFirst().wUp().dtype(), "the copies would not fit");
                 assertEquals(0, w.copiedBytes());
-                assertArrayEquals(rowMajor[0], allLogits(w, TOKENS));
+                assertSameLogits(rowMajor[0], allLogits(w, TOKENS));
             }
         });
     }
@@ -273,7 +273,7 @@ class RandomModelTest {
         try (Qwen3Weights w = Qwen3Weights.open(model)) {
             assertEquals(DType.BF16, w.layers().getFirst().wUp().dtype());
             assertEquals(0, w.copiedBytes());
-            assertArrayEquals(expected, allLogits(w, TOKENS));
+            assertSameLogits(expected, allLogits(w, TOKENS));
         }
     }
 
@@ -282,8 +282,17 @@ class RandomModelTest {
         try (Qwen3Weights w = Qwen3Weights.open(model)) {
             assertEquals(8, w.layers().getFirst().wUp().data().address() % 64, why);
             assertEquals(0, w.copiedBytes(), why);
-            assertArrayEquals(expected, allLogits(w, TOKENS));
+            assertSameLogits(expected, allLogits(w, TOKENS));
         }
+    }
+
+    /**
+     * Logits of the same kernels over the same values in two loads: equal up to the order of the sums, which changes
+     * when C2 compiles a reduction between the two runs (a clean clone's run saw 0.3188117 against 0.31881174).
+     */
+    private static void assertSameLogits(float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length);
+        assertTrue(maxAbsDiff(expected, actual) < 1e-5f, "max |difference| " + maxAbsDiff(expected, actual));
     }
 
     private static void withProperty(String name, String value, Runnable body) {
