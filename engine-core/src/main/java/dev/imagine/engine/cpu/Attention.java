@@ -206,21 +206,25 @@ final class Attention {
             int j0 = b * blockSize;
             boolean pair = wholeVectors && b + 1 < blocks && runCount[b] == 1 && runCount[b + 1] == 1
                     && runs[b * m * 3] == runs[(b + 1) * m * 3] && runs[b * m * 3 + 1] == runs[(b + 1) * m * 3 + 1];
-            for (int i = 0; i < nh; i++) {
-                int g = g0 + i, q0 = i * perHead;
-                if (pair) {
-                    // the same rows read blocks b and b+1 (b then full): each query broadcast feeds both blocks' keys
-                    int t = runs[b * m * 3], u = runs[b * m * 3 + 1], nB = runs[(b + 1) * m * 3 + 2];
+            if (pair) {
+                // the same rows read blocks b and b+1 (b then full): each query broadcast feeds both blocks' keys
+                int t = runs[b * m * 3], u = runs[b * m * 3 + 1], nB = runs[(b + 1) * m * 3 + 2];
+                for (int i = 0; i < nh; i++) {
+                    int g = g0 + i, q0 = i * perHead;
                     long headA = cache.headStart(batch.sequence(t).block(b), g), headB = cache.headStart(batch.sequence(t).block(b + 1), g);
                     scoreRun(qa, scratch[3], chunks, q0 + (t - t0) * group, q0 + (u - t0) * group, keys, headA, blockSize, headB, nB,
                             blockSize, headDim, f32, scale, scores, maxLen, j0);
-                    continue;
                 }
+            } else {
+                // run by run, each run's heads in turn: the heads of one physical block lie side by side
                 for (int r = 0; r < runCount[b]; r++) {
                     int t = runs[(b * m + r) * 3], u = runs[(b * m + r) * 3 + 1], n = runs[(b * m + r) * 3 + 2];
-                    long headBase = cache.headStart(batch.sequence(t).block(b), g); // k[d][slot] of head g in block b
-                    scoreRun(qa, scratch[3], chunks, q0 + (t - t0) * group, q0 + (u - t0) * group, keys, headBase, n, -1, 0,
-                            blockSize, headDim, f32, scale, scores, maxLen, j0);
+                    for (int i = 0; i < nh; i++) {
+                        int g = g0 + i, q0 = i * perHead;
+                        long headBase = cache.headStart(batch.sequence(t).block(b), g); // k[d][slot] of head g in block b
+                        scoreRun(qa, scratch[3], chunks, q0 + (t - t0) * group, q0 + (u - t0) * group, keys, headBase, n, -1, 0,
+                                blockSize, headDim, f32, scale, scores, maxLen, j0);
+                    }
                 }
             }
             if (pair) b++;
@@ -240,10 +244,10 @@ final class Attention {
         int dv = S.loopBound(headDim);
         for (int b = 0; b < blocks; b++) {
             int j0 = b * blockSize;
-            for (int i = 0; i < nh; i++) {
-                int g = g0 + i, q0 = i * perHead;
-                for (int r = 0; r < runCount[b]; r++) {
-                    int t = runs[(b * m + r) * 3], u = runs[(b * m + r) * 3 + 1], n = runs[(b * m + r) * 3 + 2];
+            for (int r = 0; r < runCount[b]; r++) {
+                int t = runs[(b * m + r) * 3], u = runs[(b * m + r) * 3 + 1], n = runs[(b * m + r) * 3 + 2];
+                for (int i = 0; i < nh; i++) {
+                    int g = g0 + i, q0 = i * perHead;
                     long headBase = cache.headStart(batch.sequence(t).block(b), g);
                     int qi = q0 + (t - t0) * group, qEnd = q0 + (u - t0) * group;
                     for (; qi + 4 <= qEnd; qi += 4) {
