@@ -19,17 +19,22 @@ import java.nio.ByteOrder;
  * Causal grouped-query attention over the paged {@link KvCache}, and the writes of new keys and values into it.
  * One task per (group of KV heads, up to 8 rows), so that each cached K and V row is read once for all the query
  * heads sharing it, and once for all the task's rows that share its block; tasks run on the {@link WorkerPool} when
- * there is enough work to split, with as many KV heads per task as still leave a task per thread. Rows of a task that read the same physical block (the rows of one prefill, or
- * completions forked from one prompt) are taken together, as small matrix products: their queries, 8 at a time,
- * share each load of the block's keys ({@link #blockScores8}; two blocks per query load where the same rows read
- * both, {@link #blockScores8x2}), and 4 at a time each load of its values. Scores go
+ * there is enough work to split, with as many KV heads per task as still leave a task per thread. Rows of a task
+ * that read the same physical block (the rows of one prefill, or completions forked from one prompt) are taken
+ * together, as small matrix products: their queries, 8 at a time, share each load of the block's keys
+ * ({@link #blockScores8}; two blocks per query load where the same rows read both, {@link #blockScores8x2}), and 4
+ * at a time each load of its values; a row alone's two queries of a KV head share each value row
+ * ({@link #weighted2x8}). Scores go
  * into a per-thread array, softmax runs on whole vectors (the Vector API's exp), and the weighted sum of V
  * accumulates in a per-thread array before one write to the output.
  *
  * <p>Measured (Qwen3-0.6B heads, 2 threads, f32 cache, one layer): prefill attention of 2048 rows 319-323 → 178-213 ms
  * (median 197: 53 → 87 GFLOP/s), of 512 rows 16-19 → 12 ms; a decode step of 8 forks at a 2048-token prompt
  * 2.1-2.6 → 1.4-2.3 ms (median 1.75); with two blocks per query load, 155-174 → 137-150 ms and 1.32-1.64 →
- * 1.29-1.43 ms (five alternated rounds).
+ * 1.29-1.43 ms (five alternated rounds). Tasks of several KV heads walked run by run, and {@link #weighted2x8}
+ * (twelfth session; one decode step's attention over 28 layers, the cache streamed from DRAM, against the previous
+ * build in one process): 8 forks at a 128-token prompt 12.6 → 10.5 ms, one row 4.37 → 3.49 ms, one row at a
+ * 1024-token prompt 23.7 → 17.4 ms; end to end at that prompt (Q8_0) decode 16.7 → 19.3 tokens/s.
  *
  * <p>Usage: {@code Attention.attend(pool, cache, layer, batch, q, out, heads, kvHeads, headDim);}
  */
@@ -131,16 +136,17 @@ final class Attention {
 
     /**
      * Attention of rows [t0, t1) for the query heads sharing KV heads [g0, g0 + n) (task = chunk·(kvHeads/n) + g0/n,
-     * n = headsPerTask). Both passes walk the cache block-major: for each block index, each of the task's KV heads
-     * (adjacent in the block), every row of the task that reaches it, in row order. Rows whose sequences share that
-     * block (the completions forked from one prompt, or the rows of one prefill) then read its keys and values from
-     * L1 after the first, where a row-major walk streamed the whole shared prompt from memory once per row. At a
-     * 2048-token prompt (Qwen3-0.6B shape, BF16, 2 threads) 8 forked completions went from 19-20 to 24-26 tokens/s in
-     * aggregate and the prefill from 61-63 to 85-88 tokens/s; at 128 tokens, where the whole cache fits in L2/L3,
-     * nothing changed. Rows that read the same block are taken as one run, whose queries share each load of it
-     * ({@link #blockScores8}, {@link #weighted4x4}); a row alone keeps the one-query kernels. The task's queries are
-     * numbered head-major, qi = (i·m + t - t0)·group + h for its i-th KV head, so that a run's queries of one KV head
-     * are consecutive.
+     * n = headsPerTask). Both passes walk the cache block-major: for each block index, every run of the task's rows
+     * that reach it (in row order), and each of the task's KV heads in turn, which lie side by side in the block, so
+     * that a row's own block is read as one piece. Rows whose sequences share that block (the completions forked
+     * from one prompt, or the rows of one prefill) then read its keys and values from L1 after the first, where a
+     * row-major walk streamed the whole shared prompt from memory once per row. At a 2048-token prompt (Qwen3-0.6B
+     * shape, BF16, 2 threads) 8 forked completions went from 19-20 to 24-26 tokens/s in aggregate and the prefill
+     * from 61-63 to 85-88 tokens/s; at 128 tokens, where the whole cache fits in L2/L3, nothing changed. Rows that
+     * read the same block are taken as one run, whose queries share each load of it ({@link #blockScores8},
+     * {@link #weighted4x4}); a row alone keeps the one- and two-query kernels. The task's queries are numbered
+     * head-major, qi = (i·m + t - t0)·group + h for its i-th KV head, so that a run's queries of one KV head are
+     * consecutive.
      */
     private static void attendRows(KvCache cache, int layer, Batch batch, MemorySegment q, MemorySegment out,
                                    int heads, int kvHeads, int headDim, int headsPerTask, int task, float[][] scratch) {
