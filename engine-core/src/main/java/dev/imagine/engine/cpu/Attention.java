@@ -445,18 +445,8 @@ final class Attention {
         }
         for (int j = 0; j < n; j++, row += headDim) {
             // v[j][d0..d0+4·SL) · p[0..4][j] → 4 × 4 accumulators
-            FloatVector v0, v1, v2, v3;
-            if (f32) {
-                v0 = FloatVector.fromMemorySegment(S, values, row * 4, NATIVE);
-                v1 = FloatVector.fromMemorySegment(S, values, (row + SL) * 4, NATIVE);
-                v2 = FloatVector.fromMemorySegment(S, values, (row + 2 * SL) * 4, NATIVE);
-                v3 = FloatVector.fromMemorySegment(S, values, (row + 3 * SL) * 4, NATIVE);
-            } else {
-                v0 = bf16Vector(values, row * 2);
-                v1 = bf16Vector(values, (row + SL) * 2);
-                v2 = bf16Vector(values, (row + 2 * SL) * 2);
-                v3 = bf16Vector(values, (row + 3 * SL) * 2);
-            }
+            FloatVector v0 = cached(values, row, f32), v1 = cached(values, row + SL, f32);
+            FloatVector v2 = cached(values, row + 2 * SL, f32), v3 = cached(values, row + 3 * SL, f32);
             FloatVector w = FloatVector.broadcast(S, p[pAt + j]);
             c00 = v0.fma(w, c00); c01 = v1.fma(w, c01); c02 = v2.fma(w, c02); c03 = v3.fma(w, c03);
             w = FloatVector.broadcast(S, p[pAt + stride + j]);
@@ -498,26 +488,10 @@ final class Attention {
         }
         for (int j = 0; j < n; j++, row += headDim) {
             // v[j][d0..d0+8·SL) · p[0..2][j] → 2 × 8 accumulators
-            FloatVector v0, v1, v2, v3, v4, v5, v6, v7;
-            if (f32) {
-                v0 = FloatVector.fromMemorySegment(S, values, row * 4, NATIVE);
-                v1 = FloatVector.fromMemorySegment(S, values, (row + SL) * 4, NATIVE);
-                v2 = FloatVector.fromMemorySegment(S, values, (row + 2 * SL) * 4, NATIVE);
-                v3 = FloatVector.fromMemorySegment(S, values, (row + 3 * SL) * 4, NATIVE);
-                v4 = FloatVector.fromMemorySegment(S, values, (row + 4 * SL) * 4, NATIVE);
-                v5 = FloatVector.fromMemorySegment(S, values, (row + 5 * SL) * 4, NATIVE);
-                v6 = FloatVector.fromMemorySegment(S, values, (row + 6 * SL) * 4, NATIVE);
-                v7 = FloatVector.fromMemorySegment(S, values, (row + 7 * SL) * 4, NATIVE);
-            } else {
-                v0 = bf16Vector(values, row * 2);
-                v1 = bf16Vector(values, (row + SL) * 2);
-                v2 = bf16Vector(values, (row + 2 * SL) * 2);
-                v3 = bf16Vector(values, (row + 3 * SL) * 2);
-                v4 = bf16Vector(values, (row + 4 * SL) * 2);
-                v5 = bf16Vector(values, (row + 5 * SL) * 2);
-                v6 = bf16Vector(values, (row + 6 * SL) * 2);
-                v7 = bf16Vector(values, (row + 7 * SL) * 2);
-            }
+            FloatVector v0 = cached(values, row, f32), v1 = cached(values, row + SL, f32);
+            FloatVector v2 = cached(values, row + 2 * SL, f32), v3 = cached(values, row + 3 * SL, f32);
+            FloatVector v4 = cached(values, row + 4 * SL, f32), v5 = cached(values, row + 5 * SL, f32);
+            FloatVector v6 = cached(values, row + 6 * SL, f32), v7 = cached(values, row + 7 * SL, f32);
             FloatVector w = FloatVector.broadcast(S, p[pAt + j]);
             c0 = v0.fma(w, c0); c1 = v1.fma(w, c1); c2 = v2.fma(w, c2); c3 = v3.fma(w, c3);
             c4 = v4.fma(w, c4); c5 = v5.fma(w, c5); c6 = v6.fma(w, c6); c7 = v7.fma(w, c7);
@@ -711,6 +685,11 @@ final class Attention {
         float inv = 1f / total;
         for (i = from; i < vend; i += SL) FloatVector.fromArray(S, s, i).mul(inv).intoArray(s, i);
         for (; i < end; i++) s[i] *= inv;
+    }
+
+    /** S.length() cached values from element {@code element} of an f32 or bf16 cache, as f32 lanes. */
+    private static FloatVector cached(MemorySegment cache, long element, boolean f32) {
+        return f32 ? FloatVector.fromMemorySegment(S, cache, element * 4, NATIVE) : bf16Vector(cache, element * 2);
     }
 
     /** S.length() bf16 values at byte offset {@code byteOffset}, widened to f32 lanes. */
