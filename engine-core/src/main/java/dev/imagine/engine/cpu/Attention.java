@@ -172,12 +172,14 @@ final class Attention {
         }
         int blocks = (maxLen + blockSize - 1) / blockSize;
         boolean wholeVectors = blockSize % SL == 0;
-        // chunks of 8 consecutive queries; scoreRun takes only those inside one KV head's run
+        // chunks of 8 consecutive queries; scoreRun takes only those inside one KV head's run, so only those are
+        // transposed (a row alone's 2 queries per head make none)
         int chunks = wholeVectors ? queries / QUERIES : 0;
         if (chunks > 0) {
             if (scratch[3].length < chunks * QUERIES * headDim) scratch[3] = new float[Math.max(chunks * QUERIES * headDim, scratch[3].length * 2)];
             float[] qt = scratch[3];
             for (int c = 0; c < chunks; c++) {
+                if (c * QUERIES / perHead != (c * QUERIES + QUERIES - 1) / perHead) continue; // spans two KV heads
                 for (int i = 0; i < QUERIES; i++) {
                     int from = (c * QUERIES + i) * headDim, to = c * QUERIES * headDim + i;
                     for (int d = 0; d < headDim; d++) qt[to + d * QUERIES] = qa[from + d];
