@@ -39,23 +39,34 @@ import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_S2I;
  * (from {@link Matmul}, which splits the weight tiles [0, tiles(O)) across threads)
  */
 final class Gemm {
-    /** Weight rows per tile: the broadcast operands of the microkernel. */
-    static final int MR = 12;
+    /**
+     * Weight rows per tile: the broadcast operands of the microkernel. 12 rows × 2 vectors of sums need 24 + 2 + 1
+     * vector registers, which AVX-512 and ARM have (32). AVX2 has 16: there the 12-row tile kept most of its sums on
+     * the stack, and the tile is 4 rows ({@link #tile4x2}). {@code -Dimagine.gemm.rows=4|12} overrides the choice.
+     */
+    static final int MR = tileRows();
     /** Tokens per tile: the vector operands (two vectors). */
     static final int NR = 2 * L;
     /**
-     * Columns per K block: the {@link #GROUP} weight tiles' blocks (4 × MR × KC floats, 24 KiB) and one token tile's
-     * block (NR × KC, 16 KiB) fit L1 together.
+     * Columns per K block: the {@link #GROUP} weight tiles' blocks (GROUP × MR × KC floats: 24 KiB for 12 rows,
+     * 16 KiB for 4) and one token tile's block (NR × KC: 16 KiB at 512 bits, 8 KiB at 256) fit L1 together.
      */
     static final int KC = 128;
     /**
-     * Weight tiles converted together: each activation block loaded from L2 then serves GROUP × 24 FMAs per column
-     * instead of 24, so the activations (T·D·4 bytes, beyond L2 for D = 3072 at T = 128) are streamed GROUP times
-     * less often.
+     * Weight tiles converted together: each activation block loaded from L2 then serves GROUP tiles' FMAs instead
+     * of one tile's, so the activations (T·D·4 bytes, beyond L2 for D = 3072 at T = 128) are streamed GROUP times
+     * less often. 48 rows at 12 rows a tile; 32 at 4 (48 measured no faster and fills a 32 KiB L1).
      */
-    static final int GROUP = 4;
+    static final int GROUP = MR == 12 ? 4 : 8;
 
     private Gemm() {
+    }
+
+    private static int tileRows() {
+        boolean wideRegisterFile = L * 32 >= 512 || "aarch64".equals(System.getProperty("os.arch"));
+        int rows = Integer.getInteger("imagine.gemm.rows", wideRegisterFile ? 12 : 4);
+        if (rows != 4 && rows != 12) throw new IllegalArgumentException("imagine.gemm.rows must be 4 or 12, got " + rows);
+        return rows;
     }
 
     /** Weight tiles covering O rows. */
@@ -134,8 +145,14 @@ final class Gemm {
                     boolean wide = rows - tt * NR > L;
                     for (int j = g0; j < g1; j++) { // one activation block (L1) against GROUP weight blocks
                         int wBase = (j - g0) * panel + wBlock, cBase = sums + (j - g0) * tileSums + tt * MR * NR;
-                        if (wide) tile12x2(xt, xBase, len, scratch, wBase, scratch, cBase, k0 == 0);
-                        else tile12x1(xt, xBase, len, scratch, wBase, scratch, cBase, k0 == 0);
+                        if (MR == 4) {
+                            if (wide) tile4x2(xt, xBase, len, scratch, wBase, scratch, cBase, k0 == 0);
+                            else tile4x1(xt, xBase, len, scratch, wBase, scratch, cBase, k0 == 0);
+                        } else if (wide) {
+                            tile12x2(xt, xBase, len, scratch, wBase, scratch, cBase, k0 == 0);
+                        } else {
+                            tile12x1(xt, xBase, len, scratch, wBase, scratch, cBase, k0 == 0);
+                        }
                     }
                 }
             }
@@ -231,6 +248,55 @@ final class Gemm {
         c8.intoArray(c, cBase + 8 * NR); c9.intoArray(c, cBase + 9 * NR); ca.intoArray(c, cBase + 10 * NR); cb.intoArray(c, cBase + 11 * NR);
     }
 
+    /**
+     * {@link #tile12x2} for 16 vector registers (AVX2): 4 weight rows × 2L tokens, 8 accumulators + 2 token vectors
+     * + 4 broadcasts. Per column: 2 token loads, 4 broadcast loads, 8 FMAs. C2 loads all of an iteration's
+     * broadcasts before its FMAs, so a tile needs rows × 3 + 2 registers: 5 and 6 rows spilled sums to the stack
+     * (each FMA then waits on a store and a reload).
+     */
+    private static void tile4x2(float[] xt, int xBase, int len, float[] wp, int w0, float[] c, int cBase, boolean first) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
+        if (first) {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(F);
+        } else {
+            c00 = FloatVector.fromArray(F, c, cBase); c01 = FloatVector.fromArray(F, c, cBase + L);
+            c10 = FloatVector.fromArray(F, c, cBase + NR); c11 = FloatVector.fromArray(F, c, cBase + NR + L);
+            c20 = FloatVector.fromArray(F, c, cBase + 2 * NR); c21 = FloatVector.fromArray(F, c, cBase + 2 * NR + L);
+            c30 = FloatVector.fromArray(F, c, cBase + 3 * NR); c31 = FloatVector.fromArray(F, c, cBase + 3 * NR + L);
+        }
+        for (int k = 0; k < len; k++) {
+            // xt[k, 0..2L) · wp[0..4, k] → c[4][2L]
+            FloatVector x0 = FloatVector.fromArray(F, xt, xBase + k * NR), x1 = FloatVector.fromArray(F, xt, xBase + k * NR + L);
+            FloatVector b = FloatVector.broadcast(F, wp[w0 + k]); c00 = b.fma(x0, c00); c01 = b.fma(x1, c01);
+            b = FloatVector.broadcast(F, wp[w0 + KC + k]); c10 = b.fma(x0, c10); c11 = b.fma(x1, c11);
+            b = FloatVector.broadcast(F, wp[w0 + 2 * KC + k]); c20 = b.fma(x0, c20); c21 = b.fma(x1, c21);
+            b = FloatVector.broadcast(F, wp[w0 + 3 * KC + k]); c30 = b.fma(x0, c30); c31 = b.fma(x1, c31);
+        }
+        c00.intoArray(c, cBase); c01.intoArray(c, cBase + L);
+        c10.intoArray(c, cBase + NR); c11.intoArray(c, cBase + NR + L);
+        c20.intoArray(c, cBase + 2 * NR); c21.intoArray(c, cBase + 2 * NR + L);
+        c30.intoArray(c, cBase + 3 * NR); c31.intoArray(c, cBase + 3 * NR + L);
+    }
+
+    /** {@link #tile4x2}'s last token tile when at most L tokens are left. */
+    private static void tile4x1(float[] xt, int xBase, int len, float[] wp, int w0, float[] c, int cBase, boolean first) {
+        FloatVector c0, c1, c2, c3;
+        if (first) {
+            c0 = c1 = c2 = c3 = FloatVector.zero(F);
+        } else {
+            c0 = FloatVector.fromArray(F, c, cBase); c1 = FloatVector.fromArray(F, c, cBase + NR);
+            c2 = FloatVector.fromArray(F, c, cBase + 2 * NR); c3 = FloatVector.fromArray(F, c, cBase + 3 * NR);
+        }
+        for (int k = 0; k < len; k++) {
+            FloatVector x0 = FloatVector.fromArray(F, xt, xBase + k * NR);
+            c0 = FloatVector.broadcast(F, wp[w0 + k]).fma(x0, c0);
+            c1 = FloatVector.broadcast(F, wp[w0 + KC + k]).fma(x0, c1);
+            c2 = FloatVector.broadcast(F, wp[w0 + 2 * KC + k]).fma(x0, c2);
+            c3 = FloatVector.broadcast(F, wp[w0 + 3 * KC + k]).fma(x0, c3);
+        }
+        c0.intoArray(c, cBase); c1.intoArray(c, cBase + NR); c2.intoArray(c, cBase + 2 * NR); c3.intoArray(c, cBase + 3 * NR);
+    }
+
     /** Gather offsets down one token's column of a tile's sums: lane i reads row i, NR floats further on. */
     private static final int[] SUM_COLUMN = new int[L];
 
@@ -245,6 +311,10 @@ final class Gemm {
      * bounds-checked store per value) was 6 % of prefill.
      */
     private static void store(float[] c, int sums, int tileSums, int tiles, int rows, MemorySegment y, int out, int o) {
+        if (MR < L) {
+            storeScalar(c, sums, tileSums, tiles, rows, y, out, o);
+            return;
+        }
         for (int t = 0; t < rows; t++) {
             // token t's row of y across the group's tiles, front to back: whole cache lines, each written once
             long yt = ((long) t * out + o) * 4;
@@ -255,6 +325,21 @@ final class Gemm {
                     VectorMask<Float> live = F.indexInRange(r0, valid);
                     FloatVector.fromArray(F, c, at + r0 * NR, SUM_COLUMN, 0, live).intoMemorySegment(y, yt + r0 * 4L, ORDER, live);
                 }
+            }
+        }
+    }
+
+    /**
+     * {@link #store} for tiles narrower than a vector (AVX2's 4 rows): plain stores. Without AVX-512's mask
+     * registers the Vector API runs masked gathers and stores in Java, and those took 15 % of a multiply's samples.
+     */
+    private static void storeScalar(float[] c, int sums, int tileSums, int tiles, int rows, MemorySegment y, int out, int o) {
+        for (int t = 0; t < rows; t++) {
+            long yt = ((long) t * out + o) * 4;
+            int at = sums + (t / NR) * MR * NR + t % NR;
+            for (int j = 0; j < tiles; j++, at += tileSums, yt += MR * 4L) {
+                int valid = Math.min(MR, out - o - j * MR);
+                for (int r = 0; r < valid; r++) y.set(F32, yt + r * 4L, c[at + r * NR]);
             }
         }
     }

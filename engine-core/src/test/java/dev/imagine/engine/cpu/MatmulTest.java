@@ -185,6 +185,14 @@ class MatmulTest {
         assertTrue(32 % WeightLanes.L == 0 && WeightLanes.PARTS >= 1);
     }
 
+    /** The surefire run with the 12-row Gemm tile sets imagine.gemm.rows; by default the tile follows the register file. */
+    @Test
+    void gemmUsesTheRequestedTile() {
+        Integer rows = Integer.getInteger("imagine.gemm.rows");
+        int expected = rows != null ? rows : WeightLanes.L * 32 >= 512 || "aarch64".equals(System.getProperty("os.arch")) ? 12 : 4;
+        assertEquals(expected, Gemm.MR);
+    }
+
     @Test
     void badShapesAreRejectedWithTheSizes() {
         try (Arena arena = Arena.ofShared()) {
