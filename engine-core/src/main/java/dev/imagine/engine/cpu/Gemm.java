@@ -42,9 +42,9 @@ final class Gemm {
     /**
      * Weight rows per tile: the broadcast operands of the microkernel. 12 rows × 2 vectors of sums need 24 + 2 + 1
      * vector registers, which AVX-512 and ARM have (32). AVX2 has 16: there the 12-row tile kept most of its sums on
-     * the stack, and the tile is 4 rows ({@link #tile4x2}). {@code -Dimagine.gemm.rows=4|12} overrides the choice.
+     * the stack, and the tile is 4 rows ({@link #tile4x2}). See {@link WeightLanes#REGISTERS}.
      */
-    static final int MR = tileRows();
+    static final int MR = WeightLanes.REGISTERS >= 32 ? 12 : 4;
     /** Tokens per tile: the vector operands (two vectors). */
     static final int NR = 2 * L;
     /**
@@ -62,12 +62,6 @@ final class Gemm {
     private Gemm() {
     }
 
-    private static int tileRows() {
-        boolean wideRegisterFile = L * 32 >= 512 || "aarch64".equals(System.getProperty("os.arch"));
-        int rows = Integer.getInteger("imagine.gemm.rows", wideRegisterFile ? 12 : 4);
-        if (rows != 4 && rows != 12) throw new IllegalArgumentException("imagine.gemm.rows must be 4 or 12, got " + rows);
-        return rows;
-    }
 
     /** Weight tiles covering O rows. */
     static int tiles(int out) {

@@ -35,6 +35,13 @@ final class WeightLanes {
     /** Float vectors per byte load: 1, or 2 when F is 128 bits or narrower (bytes come no smaller than 64 bits). */
     static final int PARTS = B.length() / L;
     static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    /**
+     * Vector registers the kernels may plan for: 32 with AVX-512 (512-bit vectors) and on ARM, 16 with AVX2 and
+     * narrower x86 vectors, or the system property {@code imagine.vector.registers} (16 or 32) so tests can run
+     * both kinds of tile on any machine. The register-tiled kernels pick their tiles by it: a tile that needs more
+     * registers than there are keeps its sums on the stack.
+     */
+    static final int REGISTERS = registers();
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED;
 
@@ -50,6 +57,12 @@ final class WeightLanes {
     }
 
     private WeightLanes() {
+    }
+
+    private static int registers() {
+        int r = Integer.getInteger("imagine.vector.registers", L * 32 >= 512 || "aarch64".equals(System.getProperty("os.arch")) ? 32 : 16);
+        if (r != 16 && r != 32) throw new IllegalArgumentException("imagine.vector.registers must be 16 or 32, got " + r);
+        return r;
     }
 
     private static VectorSpecies<Float> floatSpecies() {

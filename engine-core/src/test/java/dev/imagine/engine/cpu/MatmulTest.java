@@ -185,12 +185,12 @@ class MatmulTest {
         assertTrue(32 % WeightLanes.L == 0 && WeightLanes.PARTS >= 1);
     }
 
-    /** The surefire run with the 12-row Gemm tile sets imagine.gemm.rows; by default the tile follows the register file. */
+    /** The surefire run with 32 registers sets imagine.vector.registers; by default it follows the vector width. */
     @Test
-    void gemmUsesTheRequestedTile() {
-        Integer rows = Integer.getInteger("imagine.gemm.rows");
-        int expected = rows != null ? rows : WeightLanes.L * 32 >= 512 || "aarch64".equals(System.getProperty("os.arch")) ? 12 : 4;
-        assertEquals(expected, Gemm.MR);
+    void tilesFollowTheRequestedRegisterFile() {
+        Integer registers = Integer.getInteger("imagine.vector.registers");
+        if (registers != null) assertEquals(registers.intValue(), WeightLanes.REGISTERS);
+        assertEquals(WeightLanes.REGISTERS == 32 ? 12 : 4, Gemm.MR);
     }
 
     @Test
