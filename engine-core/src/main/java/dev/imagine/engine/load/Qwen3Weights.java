@@ -261,18 +261,21 @@ public final class Qwen3Weights implements AutoCloseable {
 
     /**
      * Whether BF16 matrices are re-laid out for the kernels ({@link BlockedBf16}): where the vectors are 512 bits,
-     * unless {@code -Dimagine.weights.blockBf16=false}.
+     * unless {@code -Dimagine.weights.blockBf16=false}; at any width with {@code =always} (then narrower vectors run
+     * the layout's scalar fallback: slow, for tests of the layout on every machine).
      */
     private static boolean blockBf16() {
-        return BlockedBf16.supported() && Boolean.parseBoolean(System.getProperty("imagine.weights.blockBf16", "true"));
+        return blocked("imagine.weights.blockBf16");
     }
 
-    /**
-     * Whether Q8_0 matrices are re-laid out for the kernels ({@link BlockedQ8}): where the vectors are 512 bits,
-     * unless {@code -Dimagine.weights.blockQ8=false}.
-     */
+    /** As {@link #blockBf16} for Q8_0 matrices ({@link BlockedQ8}) and {@code -Dimagine.weights.blockQ8}. */
     private static boolean blockQ8() {
-        return BlockedBf16.supported() && Boolean.parseBoolean(System.getProperty("imagine.weights.blockQ8", "true"));
+        return blocked("imagine.weights.blockQ8");
+    }
+
+    private static boolean blocked(String property) {
+        String v = System.getProperty(property, "true");
+        return "always".equals(v) || BlockedBf16.supported() && Boolean.parseBoolean(v);
     }
 
     /** Bytes of t's copy at load: the blocked Q8_0 layout widens the scales (36 bytes per 32 values, not 34). */

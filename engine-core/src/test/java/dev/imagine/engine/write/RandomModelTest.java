@@ -166,7 +166,7 @@ class RandomModelTest {
      */
     @Test
     void bf16MatricesAreBlockedAtLoadAndGiveTheSameLogits() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(BlockedBf16.supported(), "the blocked layout is made for 512-bit vectors");
+        blockAtAnyWidth();
         Path model = tinyBf16(9, "blocked");
         float[] rowMajor = rowMajorLogits(model);
         try (Qwen3Weights w = Qwen3Weights.open(model)) {
@@ -198,7 +198,7 @@ class RandomModelTest {
     /** A tied embedding is the LM head, so it is blocked too, and the lookups read it in that layout. */
     @Test
     void aTiedEmbeddingIsBlockedAndStillLooksUpTokens() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(BlockedBf16.supported(), "the blocked layout is made for 512-bit vectors");
+        blockAtAnyWidth();
         Qwen3Config tiny = Qwen3Checkpoints.shape("tiny");
         Qwen3Config tied = new Qwen3Config(tiny.hiddenSize(), tiny.intermediateSize(), tiny.layers(), tiny.heads(), tiny.kvHeads(),
                 tiny.headDim(), 288, tiny.ropeTheta(), tiny.rmsNormEps(), true, tiny.maxPositions(), new int[]{282});
@@ -219,7 +219,7 @@ class RandomModelTest {
      */
     @Test
     void q8MatricesAreBlockedAtLoadAndGiveTheSameLogits() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(BlockedBf16.supported(), "the blocked layout is made for 512-bit vectors");
+        blockAtAnyWidth();
         Qwen3Config c = new Qwen3Config(128, 384, 2, 4, 2, 32, 288, 1e6, 1e-6, true, 4096, new int[]{282});
         Path model = Qwen3Checkpoints.writeRandom(c, DType.Q8_0, 5, dir.resolve("q8blocked"), null);
         float[][] rowMajor = new float[1][];
@@ -296,12 +296,30 @@ class RandomModelTest {
     }
 
     private static void withProperty(String name, String value, Runnable body) {
-        System.setProperty(name, value);
+        String before = System.setProperty(name, value);
         try {
             body.run();
         } finally {
-            System.clearProperty(name);
+            if (before == null) System.clearProperty(name);
+            else System.setProperty(name, before);
         }
+    }
+
+    /**
+     * The blocked layouts are made by default only where vectors are 512 bits; elsewhere ask for them anyway, so
+     * the layout and its scalar fallback are tested on every machine. {@link #clearBlocking} undoes it.
+     */
+    private static void blockAtAnyWidth() {
+        if (BlockedBf16.supported()) return;
+        System.setProperty("imagine.weights.blockBf16", "always");
+        System.setProperty("imagine.weights.blockQ8", "always");
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void clearBlocking() {
+        if (BlockedBf16.supported()) return;
+        System.clearProperty("imagine.weights.blockBf16");
+        System.clearProperty("imagine.weights.blockQ8");
     }
 
     @Test
