@@ -62,7 +62,6 @@ final class Gemm {
     private Gemm() {
     }
 
-
     /** Weight tiles covering O rows. */
     static int tiles(int out) {
         return (out + MR - 1) / MR;

@@ -275,7 +275,12 @@ public final class Qwen3Weights implements AutoCloseable {
 
     private static boolean blocked(String property) {
         String v = System.getProperty(property, "true");
-        return "always".equals(v) || BlockedBf16.supported() && Boolean.parseBoolean(v);
+        return switch (v) {
+            case "always" -> true;
+            case "true" -> BlockedBf16.supported();
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("-D" + property + " must be true, false or always, got \"" + v + "\"");
+        };
     }
 
     /** Bytes of t's copy at load: the blocked Q8_0 layout widens the scales (36 bytes per 32 values, not 34). */

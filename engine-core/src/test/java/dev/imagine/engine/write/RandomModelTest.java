@@ -305,6 +305,15 @@ class RandomModelTest {
         }
     }
 
+    @Test
+    void aBadBlockingPropertyIsRejectedByName() throws Exception {
+        Path model = tinyBf16(10, "badProperty");
+        withProperty("imagine.weights.blockBf16", "yes", () -> {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Qwen3Weights.open(model).close());
+            assertTrue(e.getMessage().contains("imagine.weights.blockBf16") && e.getMessage().contains("\"yes\""), e.getMessage());
+        });
+    }
+
     /**
      * The blocked layouts are made by default only where vectors are 512 bits; elsewhere ask for them anyway, so
      * the layout and its scalar fallback are tested on every machine. {@link #clearBlocking} undoes it.
