@@ -84,6 +84,9 @@ final class BenchCommand implements Runnable {
         o.put("prefill_gflops", r.prefillGflops());
         o.put("prefill_fma_fraction", r.prefillFmaFraction());
         o.put("cpu_share", r.cpuShare());
+        o.put("cpu", r.cpu());
+        o.put("vector_bits", r.vectorBits());
+        o.put("vector_registers", r.vectorRegisters());
         ObjectNode shares = o.putObject("time_shares");
         for (Map.Entry<String, Map<String, Double>> e : r.timeShares().entrySet()) {
             ObjectNode phase = shares.putObject(e.getKey().replace(' ', '_'));
@@ -99,6 +102,7 @@ final class BenchCommand implements Runnable {
 
     private static void printTable(SpeedBenchmark.Report r) {
         System.out.printf(Locale.ROOT, "model            %s (%s weights, %s KV cache), %d threads%n", r.model(), r.weightType(), r.kvCache(), r.threads());
+        System.out.printf(Locale.ROOT, "cpu              %s; kernels at %d-bit vectors, tiles for %d vector registers%n", r.cpu(), r.vectorBits(), r.vectorRegisters());
         System.out.printf(Locale.ROOT, "load             %.2f s (%s)%n", r.loadSeconds(), r.weightsCopiedBytes() == 0
                 ? "mmap" : String.format(Locale.ROOT, "mmap; %d MiB of matrices copied at load: BF16 into blocks of 32 rows, others not on a page", r.weightsCopiedBytes() >> 20));
         System.out.printf(Locale.ROOT, "prefill          %.1f tokens/s (%d tokens; %.1f GFLOP/s = %.0f%% of the %.1f GFLOP/s FMA peak)%n",

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 
 import static dev.imagine.tools.CliTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** imagine bench on a tiny random model: every field is there and consistent (speed itself is for benchmarks). */
@@ -39,6 +40,10 @@ class BenchCommandTest {
                 / (j.get("memory_bandwidth_gb_per_s").asDouble() * 1e9);
         assertEquals(roofline, j.get("roofline_fraction").asDouble(), 1e-9 * roofline);
         assertEquals("BF16", j.get("weight_type").asText());
+        // which host and kernel shapes the numbers come from
+        assertFalse(j.get("cpu").asText().isBlank(), "cpu in " + b.out());
+        assertTrue(java.util.Set.of(128, 256, 512).contains(j.get("vector_bits").asInt()), "vector_bits in " + b.out());
+        assertTrue(java.util.Set.of(16, 32).contains(j.get("vector_registers").asInt()), "vector_registers in " + b.out());
         assertEquals("F32", j.get("kv_cache").asText());
         // every run is kept, and the reported rate is their median (of two: the mean)
         for (String k : new String[]{"prefill", "decode", "batch_3"}) assertEquals(2, j.get("runs").get(k).size(), k);

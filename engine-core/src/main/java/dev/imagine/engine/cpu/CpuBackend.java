@@ -35,6 +35,16 @@ public final class CpuBackend implements Backend {
         this.pool = pool;
     }
 
+    /** Bits of the float vectors the kernels run at (the CPU's preferred width capped at 512, or imagine.vector.bits). */
+    public static int vectorBits() {
+        return WeightLanes.F.vectorBitSize();
+    }
+
+    /** Vector registers the register-tiled kernels plan for: 32 (AVX-512, ARM) or 16 (AVX2), see imagine.vector.registers. */
+    public static int vectorRegisters() {
+        return WeightLanes.REGISTERS;
+    }
+
     @Override
     public void matmul(MemorySegment x, int rows, Tensor w, MemorySegment y) {
         Matmul.matmul(pool, x, rows, w, y);

@@ -81,7 +81,7 @@ public final class SpeedBenchmark {
                          Map<Integer, Double> batchedDecodeTokensPerS, long rssBytes, long bytesReadPerToken,
                          double memoryBandwidthGbPerS, double rooflineFraction, double fmaPeakGflops,
                          double prefillGflops, double prefillFmaFraction, double cpuShare, Map<String, double[]> runs,
-                         Map<String, Map<String, Double>> timeShares) {
+                         Map<String, Map<String, Double>> timeShares, String cpu, int vectorBits, int vectorRegisters) {
     }
 
     private SpeedBenchmark() {
@@ -165,7 +165,7 @@ public final class SpeedBenchmark {
             return new Report(modelPath.toString(), weightType(w), o.kvCache().name(), o.threads(), o.promptTokens(), o.genTokens(),
                     loadSeconds, w.copiedBytes(), prefill, decode, batched, rss, bytes, bandwidth,
                     decode * bytes / (bandwidth * 1e9), fma, prefillGflops, prefillGflops / fma, cpuShare, runs,
-                    Shares.fractions(shares));
+                    Shares.fractions(shares), cpuModel(), CpuBackend.vectorBits(), CpuBackend.vectorRegisters());
         }
     }
 
@@ -259,6 +259,28 @@ public final class SpeedBenchmark {
     private static long processCpuNanos() {
         return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getProcessCpuTime() : -1;
+    }
+
+    /**
+     * The CPU's model name from /proc/cpuinfo (Linux), else the OS architecture: results differ by host, and the
+     * same machine name can hide a different CPU.
+     */
+    static String cpuModel() {
+        String name = null, family = null, model = null;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.isBlank()) break; // the first processor is enough
+                String value = line.substring(line.indexOf(':') + 1).trim();
+                if (line.startsWith("model name")) name = value;
+                else if (line.startsWith("cpu family")) family = value;
+                else if (line.startsWith("model\t") || line.startsWith("model ")) model = value;
+            }
+        } catch (IOException | RuntimeException notLinux) {
+            // not Linux: fall back to the architecture
+        }
+        if (name == null) return System.getProperty("os.arch");
+        // a VM may show only "AMD EPYC": family and model tell Zen 1 (23/1) from Zen 3 (25/1)
+        return family != null && model != null ? name + " (family " + family + ", model " + model + ")" : name;
     }
 
     /** VmRSS from /proc/self/status (Linux), or -1. Counts the mapped weight pages the runs touched. */
