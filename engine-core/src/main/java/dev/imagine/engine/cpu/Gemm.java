@@ -332,8 +332,10 @@ final class Gemm {
         int n = Math.min(tiles * MR, out - o);
         for (int t = 0; t < rows; t++) {
             // token t's sums across the group's tiles → one row piece on the heap → one copy into y
-            int at = sums + (t / NR) * MR * NR + t % NR;
-            for (int i = 0; i < n; i++) row[i] = c[at + i / MR * tileSums + i % MR * NR];
+            int at = sums + (t / NR) * MR * NR + t % NR, i = 0;
+            for (int j = 0; j < tiles; j++, at += tileSums) {
+                for (int r = 0; r < MR && i < n; r++, i++) row[i] = c[at + r * NR];
+            }
             MemorySegment.copy(row, 0, y, F32, ((long) t * out + o) * 4, n);
         }
     }
