@@ -80,6 +80,9 @@ final class BenchCommand implements Runnable {
         o.put("bytes_read_per_token", r.bytesReadPerToken());
         o.put("memory_bandwidth_gb_per_s", r.memoryBandwidthGbPerS());
         o.put("roofline_fraction", r.rooflineFraction());
+        o.put("roofline_fraction_paired", r.rooflineFractionPaired());
+        com.fasterxml.jackson.databind.node.ArrayNode around = o.putArray("decode_bandwidth_gb_per_s");
+        for (double v : r.decodeBandwidthGbPerS()) around.add(v);
         o.put("fma_peak_gflops", r.fmaPeakGflops());
         o.put("prefill_gflops", r.prefillGflops());
         o.put("prefill_fma_fraction", r.prefillFmaFraction());
@@ -107,8 +110,10 @@ final class BenchCommand implements Runnable {
                 ? "mmap" : String.format(Locale.ROOT, "mmap; %d MiB of matrices copied at load: BF16 into blocks of 32 rows, others not on a page", r.weightsCopiedBytes() >> 20));
         System.out.printf(Locale.ROOT, "prefill          %.1f tokens/s (%d tokens; %.1f GFLOP/s = %.0f%% of the %.1f GFLOP/s FMA peak)%n",
                 r.prefillTokensPerS(), r.promptTokens(), r.prefillGflops(), 100 * r.prefillFmaFraction(), r.fmaPeakGflops());
-        System.out.printf(Locale.ROOT, "decode, batch 1  %.2f tokens/s (%.0f%% of the bandwidth roofline: %.2f GB/token at %.1f GB/s)%n",
-                r.decodeTokensPerS(), 100 * r.rooflineFraction(), r.bytesReadPerToken() / 1e9, r.memoryBandwidthGbPerS());
+        System.out.printf(Locale.ROOT, "decode, batch 1  %.2f tokens/s (%.0f%% of the bandwidth roofline: %.2f GB/token at %.1f GB/s;"
+                        + " %.0f%% of the bandwidth streamed around each run, median)%n",
+                r.decodeTokensPerS(), 100 * r.rooflineFraction(), r.bytesReadPerToken() / 1e9, r.memoryBandwidthGbPerS(),
+                100 * r.rooflineFractionPaired());
         double single = r.decodeTokensPerS();
         for (Map.Entry<Integer, Double> e : r.batchedDecodeTokensPerS().entrySet()) {
             if (e.getKey() == 1) continue; // the line above

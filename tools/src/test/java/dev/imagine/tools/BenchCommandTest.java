@@ -39,6 +39,15 @@ class BenchCommandTest {
         double roofline = j.get("decode_tokens_per_s").asDouble() * j.get("bytes_read_per_token").asLong()
                 / (j.get("memory_bandwidth_gb_per_s").asDouble() * 1e9);
         assertEquals(roofline, j.get("roofline_fraction").asDouble(), 1e-9 * roofline);
+        // the paired fraction: each decode run against the bandwidth streamed just around it, median (of two: the mean)
+        JsonNode around = j.get("decode_bandwidth_gb_per_s"), rates = j.get("runs").get("decode");
+        assertEquals(2, around.size(), "decode_bandwidth_gb_per_s in " + b.out());
+        double pairedSum = 0;
+        for (int r = 0; r < 2; r++) {
+            assertTrue(around.get(r).asDouble() > 0, "decode_bandwidth_gb_per_s in " + b.out());
+            pairedSum += rates.get(r).asDouble() * j.get("bytes_read_per_token").asLong() / (around.get(r).asDouble() * 1e9);
+        }
+        assertEquals(pairedSum / 2, j.get("roofline_fraction_paired").asDouble(), 1e-9 * pairedSum);
         assertEquals("BF16", j.get("weight_type").asText());
         // which host and kernel shapes the numbers come from
         assertFalse(j.get("cpu").asText().isBlank(), "cpu in " + b.out());

@@ -30,22 +30,46 @@ public final class MemoryBandwidth {
     /** Streams a fresh {@code bytes}-byte buffer (rounded up to 1 MiB) {@code passes} times on the pool. */
     public static Result measure(WorkerPool pool, long bytes, int passes) {
         if (passes < 1) throw new IllegalArgumentException("passes must be >= 1, got " + passes);
-        long size = (bytes + CHUNK_BYTES - 1) / CHUNK_BYTES * CHUNK_BYTES;
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment buffer = arena.allocate(size, 64);
-            buffer.fill((byte) 0x3f); // touch every page so the first pass does not time page faults
+            MemorySegment buffer = allocate(arena, bytes);
             stream(pool, buffer); // warm-up: compiles the loop
             double checksum = 0;
             double[] rates = new double[passes];
             for (int p = 0; p < passes; p++) {
                 long start = System.nanoTime();
                 checksum += stream(pool, buffer);
-                rates[p] = size / (double) (System.nanoTime() - start);
+                rates[p] = buffer.byteSize() / (double) (System.nanoTime() - start);
             }
             double[] sorted = rates.clone();
             java.util.Arrays.sort(sorted);
-            return new Result(size, rates, sorted[passes - 1], sorted[passes / 2], checksum);
+            return new Result(buffer.byteSize(), rates, sorted[passes - 1], sorted[passes / 2], checksum);
         }
+    }
+
+    /**
+     * A buffer of {@code bytes} rounded up to 1 MiB, every page touched (so no pass times page faults), for
+     * {@link #stream} and {@link #bestGbPerS}.
+     */
+    public static MemorySegment allocate(Arena arena, long bytes) {
+        if (bytes < 1) throw new IllegalArgumentException("the buffer must have at least 1 byte, got " + bytes);
+        MemorySegment buffer = arena.allocate((bytes + CHUNK_BYTES - 1) / CHUNK_BYTES * CHUNK_BYTES, 64);
+        buffer.fill((byte) 0x3f);
+        return buffer;
+    }
+
+    /**
+     * The best GB/s of {@code passes} streaming reads of a buffer from {@link #allocate}: for measuring the bandwidth
+     * right next to a run, at the same moment of a shared host.
+     */
+    public static double bestGbPerS(WorkerPool pool, MemorySegment buffer, int passes) {
+        if (passes < 1) throw new IllegalArgumentException("passes must be >= 1, got " + passes);
+        double best = 0;
+        for (int p = 0; p < passes; p++) {
+            long start = System.nanoTime();
+            stream(pool, buffer);
+            best = Math.max(best, buffer.byteSize() / (double) (System.nanoTime() - start));
+        }
+        return best;
     }
 
     /**

@@ -15,6 +15,8 @@ import dev.imagine.engine.tensor.Tensor;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,7 +70,11 @@ public final class SpeedBenchmark {
      * batchedDecodeTokensPerS maps batch size to aggregate tokens/s over all completions. bytesReadPerToken counts
      * the weights one decode step streams (every matrix once, embedding row and norms ignored; KV cache reads
      * excluded, a few percent at these lengths).
-     * rooflineFraction = decodeTokensPerS · bytesReadPerToken / bandwidth; prefillFmaFraction = prefill f32
+     * rooflineFraction = decodeTokensPerS · bytesReadPerToken / bandwidth (the best stream of before and after all runs);
+     * decodeBandwidthGbPerS gives, per batch-1 run, the mean of the best streams just before and just after it, and
+     * rooflineFractionPaired is the median over those runs of decode rate · bytesReadPerToken / that run's bandwidth:
+     * on a shared host the bandwidth swings 2× within minutes, and a rate divided by a ceiling taken at another
+     * moment understates (or overstates) how close decode runs to it. prefillFmaFraction = prefill f32
      * FLOP/s (2 per weight per token) / measured FMA peak. cpuShare = process CPU time / (wall time × threads)
      * over the timed generation runs: well below 1 means other processes took the cores and every rate above
      * is low by about that factor. Rates are medians over the repeats; {@code runs} keeps every run's rate per
@@ -81,7 +87,8 @@ public final class SpeedBenchmark {
                          Map<Integer, Double> batchedDecodeTokensPerS, long rssBytes, long bytesReadPerToken,
                          double memoryBandwidthGbPerS, double rooflineFraction, double fmaPeakGflops,
                          double prefillGflops, double prefillFmaFraction, double cpuShare, Map<String, double[]> runs,
-                         Map<String, Map<String, Double>> timeShares, String cpu, int vectorBits, int vectorRegisters) {
+                         Map<String, Map<String, Double>> timeShares, String cpu, int vectorBits, int vectorRegisters,
+                         double[] decodeBandwidthGbPerS, double rooflineFractionPaired) {
     }
 
     private SpeedBenchmark() {
@@ -113,6 +120,7 @@ public final class SpeedBenchmark {
             // what the machine can do, and one measurement alone, taken while another tenant loaded the host, once
             // read 16.7 GB/s where the runs around it read 27-32 (and put decode at 1.17 of the "roofline").
             double[] before = ceilings(pool, o, progress);
+            long bytes = weightBytesPerToken(w);
 
             long cpu0 = processCpuNanos(), wall0 = System.nanoTime();
             Map<String, double[]> runs = new LinkedHashMap<>();
@@ -120,15 +128,24 @@ public final class SpeedBenchmark {
             shares.put("prefill", new Shares());
             shares.put("decode", new Shares());
             double[] prefills = new double[o.repeats()], decodes = new double[o.repeats()];
-            for (int r = 0; r < o.repeats(); r++) {
-                progress.printf("bench: prefill %d tokens + decode %d tokens at batch 1 (run %d of %d)%n", o.promptTokens(), o.genTokens(), r + 1, o.repeats());
-                TimedBackend timed = new TimedBackend(new CpuBackend());
-                Generator.Stats single = generate(w, prompt, 1, o.genTokens(), o.kvCache(), timed);
-                shares.get("prefill").add(timed, TimedBackend.Phase.PREFILL, single.prefillNanos());
-                shares.get("decode").add(timed, TimedBackend.Phase.DECODE, single.decodeNanos());
-                prefills[r] = single.promptTokens() * 1e9 / single.prefillNanos();
-                decodes[r] = single.decodeTokensPerSecond();
-                progress.printf("bench:   prefill %.1f tokens/s, decode %.2f tokens/s%n", prefills[r], decodes[r]);
+            double[] decodeBandwidth = new double[o.repeats()], paired = new double[o.repeats()];
+            try (Arena streamArena = Arena.ofShared()) {
+                MemorySegment stream = MemoryBandwidth.allocate(streamArena, o.bandwidthBytes());
+                for (int r = 0; r < o.repeats(); r++) {
+                    progress.printf("bench: prefill %d tokens + decode %d tokens at batch 1 (run %d of %d)%n", o.promptTokens(), o.genTokens(), r + 1, o.repeats());
+                    double streamBefore = MemoryBandwidth.bestGbPerS(pool, stream, 2);
+                    TimedBackend timed = new TimedBackend(new CpuBackend());
+                    Generator.Stats single = generate(w, prompt, 1, o.genTokens(), o.kvCache(), timed);
+                    double streamAfter = MemoryBandwidth.bestGbPerS(pool, stream, 2);
+                    shares.get("prefill").add(timed, TimedBackend.Phase.PREFILL, single.prefillNanos());
+                    shares.get("decode").add(timed, TimedBackend.Phase.DECODE, single.decodeNanos());
+                    prefills[r] = single.promptTokens() * 1e9 / single.prefillNanos();
+                    decodes[r] = single.decodeTokensPerSecond();
+                    decodeBandwidth[r] = (streamBefore + streamAfter) / 2;
+                    paired[r] = decodes[r] * bytes / (decodeBandwidth[r] * 1e9);
+                    progress.printf("bench:   prefill %.1f tokens/s, decode %.2f tokens/s (%.0f%% of the %.1f GB/s streamed around it)%n",
+                            prefills[r], decodes[r], 100 * paired[r], decodeBandwidth[r]);
+                }
             }
             runs.put("prefill", prefills);
             runs.put("decode", decodes);
@@ -160,12 +177,12 @@ public final class SpeedBenchmark {
             progress.printf("bench: ceilings before / after the runs: %.1f / %.1f GB/s, %.0f / %.0f GFLOP/s (the better kept)%n",
                     before[0], after[0], before[1], after[1]);
 
-            long bytes = weightBytesPerToken(w);
             double prefillGflops = 2.0 * matrixWeights(w) * prefill / 1e9;
             return new Report(modelPath.toString(), weightType(w), o.kvCache().name(), o.threads(), o.promptTokens(), o.genTokens(),
                     loadSeconds, w.copiedBytes(), prefill, decode, batched, rss, bytes, bandwidth,
                     decode * bytes / (bandwidth * 1e9), fma, prefillGflops, prefillGflops / fma, cpuShare, runs,
-                    Shares.fractions(shares), cpuModel(), CpuBackend.vectorBits(), CpuBackend.vectorRegisters());
+                    Shares.fractions(shares), cpuModel(), CpuBackend.vectorBits(), CpuBackend.vectorRegisters(),
+                    decodeBandwidth, median(paired));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.imagine.engine.cpu;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The two ceiling measurements compute what they claim (their speed is for benchmarks, not tests). */
@@ -33,6 +34,19 @@ class CeilingsTest {
             assertEquals(2.0 * (3 << 20) / 4 * each, r.checksum(), 1e-3 * r.checksum());
             assertEquals(3 << 20, r.bytes());
             assertTrue(r.bestGbPerS() >= r.medianGbPerS() && r.medianGbPerS() > 0);
+        }
+    }
+
+    @Test
+    void bufferForPassesNextToARunIsRoundedFilledAndStreamed() {
+        try (WorkerPool two = new WorkerPool(2); java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
+            java.lang.foreign.MemorySegment buffer = MemoryBandwidth.allocate(arena, (2 << 20) + 1);
+            assertEquals(3 << 20, buffer.byteSize()); // rounded up to whole MiB chunks
+            float each = Float.intBitsToFloat(0x3f3f3f3f);
+            assertEquals((3 << 20) / 4 * (double) each, MemoryBandwidth.stream(two, buffer), 1e-3 * (3 << 20) / 4);
+            assertTrue(MemoryBandwidth.bestGbPerS(two, buffer, 2) > 0);
+            assertThrows(IllegalArgumentException.class, () -> MemoryBandwidth.bestGbPerS(two, buffer, 0));
+            assertThrows(IllegalArgumentException.class, () -> MemoryBandwidth.allocate(arena, 0));
         }
     }
 }
