@@ -46,6 +46,7 @@ public final class BlockedBf16 {
     /** Activation rows per tile of {@link #multiply}. */
     static final int TILE = 8;
     private static final int HIGH_HALF = 0xffff0000;
+
     /** The kernels load the columns as little-endian ints. */
     private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -179,7 +180,9 @@ public final class BlockedBf16 {
      */
     private static void tile(float[] xb, int rows, int t, int in, MemorySegment w, long s, MemorySegment y, int out, int b) {
         int m = Math.min(TILE, rows - t);
-        if (m > 4) tile8(xb, t * in, in, w, s, y, ((long) t * out + (long) b * ROWS) * 4, out * 4L, m);
+        // batched decode (one tile, the block from DRAM) reads four streams; a prefill's later tiles find the block in L2
+        if (m > 4 && rows <= TILE) tile8Quarters(xb, t * in, in, w, s, y, ((long) t * out + (long) b * ROWS) * 4, out * 4L, m);
+        else if (m > 4) tile8(xb, t * in, in, w, s, y, ((long) t * out + (long) b * ROWS) * 4, out * 4L, m);
         else tile4(xb, t * in, in, w, s, y, ((long) t * out + (long) b * ROWS) * 4, out * 4L, m);
     }
 
@@ -226,6 +229,75 @@ public final class BlockedBf16 {
         if (m > 6) { a6.intoMemorySegment(y, yo + 6 * ys, ORDER); b6.intoMemorySegment(y, yo + 6 * ys + 64, ORDER); }
         if (m > 7) { a7.intoMemorySegment(y, yo + 7 * ys, ORDER); b7.intoMemorySegment(y, yo + 7 * ys + 64, ORDER); }
     }
+
+    /**
+     * {@link #tile8} reading the block as four streams, its column quarters, instead of two halves: the same 16 sums,
+     * x from four places of the tile. For batched decode, where each block comes from DRAM once per step: the
+     * hardware prefetcher keeps more lines in flight over more streams (the one-row Q8_0 kernel read 0.56-0.65 as
+     * fast with one stream per block as with four, Zen 4). Measured on Zen 4, 0.6B BF16, ×8 decode of 32 tokens in
+     * one process against tile8, interleaved, three runs of 12 rounds: 1.069 [0.877-1.203] (faster in 9 of 12),
+     * 1.058 [0.960-1.135] (11 of 12), 1.029 [0.846-1.276] (7 of 12). Not for prefill: there the block is in L2 after the first tile, and over all tiles the quarters measured
+     * 0.962 [0.53-1.63] (3 of 12). The column count is a multiple of 4 ({@link #fits}).
+     */
+    private static void tile8Quarters(float[] xb, int xk, int in, MemorySegment w, long s, MemorySegment y, long yo, long ys, int m) {
+        long quarter = in * 16L; // in/4 columns of 64 bytes
+        MemorySegment p = w.asSlice(s, quarter), q = w.asSlice(s + quarter, quarter), r = w.asSlice(s + 2 * quarter, quarter), t = w.asSlice(s + 3 * quarter, quarter);
+        // a_i: row i of the tile · block rows 0-15, b_i: · block rows 16-31; one column of each quarter per step
+        int xq = xk + in / 4 * TILE, xr = xk + in / 2 * TILE, xt = xk + 3 * (in / 4) * TILE;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+        for (long k = 0; k < quarter; k += 64, xk += TILE, xq += TILE, xr += TILE, xt += TILE) {
+            IntVector u = IntVector.fromMemorySegment(I, p, k, ByteOrder.LITTLE_ENDIAN);
+            FloatVector lo = u.lanewise(LSHL, 16).reinterpretAsFloats(), hi = u.and(HIGH_HALF).reinterpretAsFloats();
+            FloatVector x = FloatVector.broadcast(F, xb[xk]); a0 = lo.fma(x, a0); b0 = hi.fma(x, b0);
+            x = FloatVector.broadcast(F, xb[xk + 1]); a1 = lo.fma(x, a1); b1 = hi.fma(x, b1);
+            x = FloatVector.broadcast(F, xb[xk + 2]); a2 = lo.fma(x, a2); b2 = hi.fma(x, b2);
+            x = FloatVector.broadcast(F, xb[xk + 3]); a3 = lo.fma(x, a3); b3 = hi.fma(x, b3);
+            x = FloatVector.broadcast(F, xb[xk + 4]); a4 = lo.fma(x, a4); b4 = hi.fma(x, b4);
+            x = FloatVector.broadcast(F, xb[xk + 5]); a5 = lo.fma(x, a5); b5 = hi.fma(x, b5);
+            x = FloatVector.broadcast(F, xb[xk + 6]); a6 = lo.fma(x, a6); b6 = hi.fma(x, b6);
+            x = FloatVector.broadcast(F, xb[xk + 7]); a7 = lo.fma(x, a7); b7 = hi.fma(x, b7);
+            u = IntVector.fromMemorySegment(I, q, k, ByteOrder.LITTLE_ENDIAN);
+            lo = u.lanewise(LSHL, 16).reinterpretAsFloats(); hi = u.and(HIGH_HALF).reinterpretAsFloats();
+            x = FloatVector.broadcast(F, xb[xq]); a0 = lo.fma(x, a0); b0 = hi.fma(x, b0);
+            x = FloatVector.broadcast(F, xb[xq + 1]); a1 = lo.fma(x, a1); b1 = hi.fma(x, b1);
+            x = FloatVector.broadcast(F, xb[xq + 2]); a2 = lo.fma(x, a2); b2 = hi.fma(x, b2);
+            x = FloatVector.broadcast(F, xb[xq + 3]); a3 = lo.fma(x, a3); b3 = hi.fma(x, b3);
+            x = FloatVector.broadcast(F, xb[xq + 4]); a4 = lo.fma(x, a4); b4 = hi.fma(x, b4);
+            x = FloatVector.broadcast(F, xb[xq + 5]); a5 = lo.fma(x, a5); b5 = hi.fma(x, b5);
+            x = FloatVector.broadcast(F, xb[xq + 6]); a6 = lo.fma(x, a6); b6 = hi.fma(x, b6);
+            x = FloatVector.broadcast(F, xb[xq + 7]); a7 = lo.fma(x, a7); b7 = hi.fma(x, b7);
+            u = IntVector.fromMemorySegment(I, r, k, ByteOrder.LITTLE_ENDIAN);
+            lo = u.lanewise(LSHL, 16).reinterpretAsFloats(); hi = u.and(HIGH_HALF).reinterpretAsFloats();
+            x = FloatVector.broadcast(F, xb[xr]); a0 = lo.fma(x, a0); b0 = hi.fma(x, b0);
+            x = FloatVector.broadcast(F, xb[xr + 1]); a1 = lo.fma(x, a1); b1 = hi.fma(x, b1);
+            x = FloatVector.broadcast(F, xb[xr + 2]); a2 = lo.fma(x, a2); b2 = hi.fma(x, b2);
+            x = FloatVector.broadcast(F, xb[xr + 3]); a3 = lo.fma(x, a3); b3 = hi.fma(x, b3);
+            x = FloatVector.broadcast(F, xb[xr + 4]); a4 = lo.fma(x, a4); b4 = hi.fma(x, b4);
+            x = FloatVector.broadcast(F, xb[xr + 5]); a5 = lo.fma(x, a5); b5 = hi.fma(x, b5);
+            x = FloatVector.broadcast(F, xb[xr + 6]); a6 = lo.fma(x, a6); b6 = hi.fma(x, b6);
+            x = FloatVector.broadcast(F, xb[xr + 7]); a7 = lo.fma(x, a7); b7 = hi.fma(x, b7);
+            u = IntVector.fromMemorySegment(I, t, k, ByteOrder.LITTLE_ENDIAN);
+            lo = u.lanewise(LSHL, 16).reinterpretAsFloats(); hi = u.and(HIGH_HALF).reinterpretAsFloats();
+            x = FloatVector.broadcast(F, xb[xt]); a0 = lo.fma(x, a0); b0 = hi.fma(x, b0);
+            x = FloatVector.broadcast(F, xb[xt + 1]); a1 = lo.fma(x, a1); b1 = hi.fma(x, b1);
+            x = FloatVector.broadcast(F, xb[xt + 2]); a2 = lo.fma(x, a2); b2 = hi.fma(x, b2);
+            x = FloatVector.broadcast(F, xb[xt + 3]); a3 = lo.fma(x, a3); b3 = hi.fma(x, b3);
+            x = FloatVector.broadcast(F, xb[xt + 4]); a4 = lo.fma(x, a4); b4 = hi.fma(x, b4);
+            x = FloatVector.broadcast(F, xb[xt + 5]); a5 = lo.fma(x, a5); b5 = hi.fma(x, b5);
+            x = FloatVector.broadcast(F, xb[xt + 6]); a6 = lo.fma(x, a6); b6 = hi.fma(x, b6);
+            x = FloatVector.broadcast(F, xb[xt + 7]); a7 = lo.fma(x, a7); b7 = hi.fma(x, b7);
+        }
+        a0.intoMemorySegment(y, yo, ORDER); b0.intoMemorySegment(y, yo + 64, ORDER);
+        if (m > 1) { a1.intoMemorySegment(y, yo + ys, ORDER); b1.intoMemorySegment(y, yo + ys + 64, ORDER); }
+        if (m > 2) { a2.intoMemorySegment(y, yo + 2 * ys, ORDER); b2.intoMemorySegment(y, yo + 2 * ys + 64, ORDER); }
+        if (m > 3) { a3.intoMemorySegment(y, yo + 3 * ys, ORDER); b3.intoMemorySegment(y, yo + 3 * ys + 64, ORDER); }
+        if (m > 4) { a4.intoMemorySegment(y, yo + 4 * ys, ORDER); b4.intoMemorySegment(y, yo + 4 * ys + 64, ORDER); }
+        if (m > 5) { a5.intoMemorySegment(y, yo + 5 * ys, ORDER); b5.intoMemorySegment(y, yo + 5 * ys + 64, ORDER); }
+        if (m > 6) { a6.intoMemorySegment(y, yo + 6 * ys, ORDER); b6.intoMemorySegment(y, yo + 6 * ys + 64, ORDER); }
+        if (m > 7) { a7.intoMemorySegment(y, yo + 7 * ys, ORDER); b7.intoMemorySegment(y, yo + 7 * ys + 64, ORDER); }
+    }
+
 
     /** {@link #tile8} for a tile of 1-4 rows: half the FMAs, so a small batch does not pay for eight. */
     private static void tile4(float[] xb, int xk, int in, MemorySegment w, long s, MemorySegment y, long yo, long ys, int m) {

@@ -36,8 +36,9 @@ class MatmulTest {
     }
 
     /**
-     * The blocked BF16 layout on every path: one row (four column quarters), tiles of 8 and of up to 4 rows with
-     * partial last tiles, prefill row counts, and chunks of blocks split across threads.
+     * The blocked BF16 layout on every path: one row (four column quarters), a batch of 5-8 rows (the tile over four
+     * column quarters), tiles of 8 (two halves) and of up to 4 rows with partial last tiles, prefill row counts, and
+     * chunks of blocks split across threads.
      */
     @Test
     void blockedBf16EveryRowCountMatches() {
