@@ -46,7 +46,6 @@ public final class BlockedBf16 {
     /** Activation rows per tile of {@link #multiply}. */
     static final int TILE = 8;
     private static final int HIGH_HALF = 0xffff0000;
-
     /** The kernels load the columns as little-endian ints. */
     private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -236,8 +235,9 @@ public final class BlockedBf16 {
      * hardware prefetcher keeps more lines in flight over more streams (the one-row Q8_0 kernel read 0.56-0.65 as
      * fast with one stream per block as with four, Zen 4). Measured on Zen 4, 0.6B BF16, ×8 decode of 32 tokens in
      * one process against tile8, interleaved, three runs of 12 rounds: 1.069 [0.877-1.203] (faster in 9 of 12),
-     * 1.058 [0.960-1.135] (11 of 12), 1.029 [0.846-1.276] (7 of 12). Not for prefill: there the block is in L2 after the first tile, and over all tiles the quarters measured
-     * 0.962 [0.53-1.63] (3 of 12). The column count is a multiple of 4 ({@link #fits}).
+     * 1.058 [0.960-1.135] (11 of 12), 1.029 [0.846-1.276] (7 of 12). Not for prefill: there the block is in L2
+     * after the first tile, and over all tiles the quarters measured 0.962 [0.53-1.63] (3 of 12). The column count
+     * is a multiple of 4 ({@link #fits}).
      */
     private static void tile8Quarters(float[] xb, int xk, int in, MemorySegment w, long s, MemorySegment y, long yo, long ys, int m) {
         long quarter = in * 16L; // in/4 columns of 64 bytes
@@ -297,7 +297,6 @@ public final class BlockedBf16 {
         if (m > 6) { a6.intoMemorySegment(y, yo + 6 * ys, ORDER); b6.intoMemorySegment(y, yo + 6 * ys + 64, ORDER); }
         if (m > 7) { a7.intoMemorySegment(y, yo + 7 * ys, ORDER); b7.intoMemorySegment(y, yo + 7 * ys + 64, ORDER); }
     }
-
 
     /** {@link #tile8} for a tile of 1-4 rows: half the FMAs, so a small batch does not pay for eight. */
     private static void tile4(float[] xb, int xk, int in, MemorySegment w, long s, MemorySegment y, long yo, long ys, int m) {
