@@ -179,10 +179,11 @@ public final class BlockedBf16 {
      */
     private static void tile(float[] xb, int rows, int t, int in, MemorySegment w, long s, MemorySegment y, int out, int b) {
         int m = Math.min(TILE, rows - t);
+        long yo = ((long) t * out + (long) b * ROWS) * 4, ys = out * 4L;
+        if (m <= 4) tile4(xb, t * in, in, w, s, y, yo, ys, m);
         // batched decode (one tile, the block from DRAM) reads four streams; a prefill's later tiles find the block in L2
-        if (m > 4 && rows <= TILE) tile8Quarters(xb, t * in, in, w, s, y, ((long) t * out + (long) b * ROWS) * 4, out * 4L, m);
-        else if (m > 4) tile8(xb, t * in, in, w, s, y, ((long) t * out + (long) b * ROWS) * 4, out * 4L, m);
-        else tile4(xb, t * in, in, w, s, y, ((long) t * out + (long) b * ROWS) * 4, out * 4L, m);
+        else if (rows <= TILE) tile8Quarters(xb, t * in, in, w, s, y, yo, ys, m);
+        else tile8(xb, t * in, in, w, s, y, yo, ys, m);
     }
 
     /**
