@@ -8,8 +8,6 @@ import dev.imagine.engine.tensor.Tensor;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,54 +90,30 @@ public final class SafetensorsSource implements WeightSource {
 
     private static void readHeader(MappedFile file, Map<String, Tensor> tensors, Map<String, Path> fileOf) {
         Path path = file.path();
-        MemorySegment lengthBytes = file.slice(0, 8, "the header length");
-        long headerLength = lengthBytes.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 0);
-        if (headerLength <= 0 || headerLength > 100_000_000L) {
-            throw new EngineException(path + ": header length " + headerLength + " is not plausible (not a safetensors file?)");
-        }
-        MemorySegment headerBytes = file.slice(8, headerLength, "the JSON header");
-        JsonNode header;
-        try {
-            header = JSON.readTree(new String(headerBytes.toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new EngineException(path + ": the header is not valid JSON: " + e.getMessage(), e);
-        }
-        long dataStart = 8 + headerLength;
-        for (var entry : header.properties()) {
-            String name = entry.getKey();
-            if (name.equals("__metadata__")) continue;
-            JsonNode info = entry.getValue();
-            String dtypeName = info.path("dtype").asText();
-            DType dtype = switch (dtypeName) {
+        SafetensorsHeader header = SafetensorsHeader.read(file);
+        for (SafetensorsHeader.Entry e : header.entries()) {
+            String name = e.name();
+            DType dtype = switch (e.dtype()) {
                 case "F32" -> DType.F32;
                 case "F16" -> DType.F16;
                 case "BF16" -> DType.BF16;
-                default -> throw new EngineException(path + ": tensor " + name + " has dtype " + dtypeName
+                default -> throw new EngineException(path + ": tensor " + name + " has dtype " + e.dtype()
                         + ", which the engine does not support (F32, F16, BF16)");
             };
-            JsonNode shapeNode = info.path("shape");
-            JsonNode offsets = info.path("data_offsets");
-            if (!shapeNode.isArray() || !offsets.isArray() || offsets.size() != 2) {
-                throw new EngineException(path + ": tensor " + name + " lacks a shape or data_offsets [begin, end]");
-            }
-            long[] shape = new long[shapeNode.size()];
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = shapeNode.get(i).asLong(-1);
-                if (shape[i] < 0) throw new EngineException(path + ": tensor " + name + " has a negative or non-integer dimension");
-            }
-            long begin = offsets.get(0).asLong(-1), end = offsets.get(1).asLong(-1);
+            long[] shape = e.shape();
+            long begin = e.begin(), end = e.end();
             long bytes;
             try {
                 bytes = dtype.bytes(Tensor.elements(shape));
-            } catch (ArithmeticException e) {
+            } catch (ArithmeticException x) {
                 throw new EngineException(path + ": tensor " + name + " has a shape too large to address");
             }
             if (begin < 0 || end < begin || end - begin != bytes) {
-                throw new EngineException(path + ": tensor " + name + " " + dtypeName + java.util.Arrays.toString(shape)
+                throw new EngineException(path + ": tensor " + name + " " + e.dtype() + java.util.Arrays.toString(shape)
                         + " needs " + bytes + " bytes but data_offsets are [" + begin + ", " + end + "]");
             }
-            if (begin > Long.MAX_VALUE - dataStart) throw new EngineException(path + ": tensor " + name + " offset overflows");
-            MemorySegment data = file.slice(dataStart + begin, bytes, "tensor " + name);
+            if (begin > Long.MAX_VALUE - header.dataStart()) throw new EngineException(path + ": tensor " + name + " offset overflows");
+            MemorySegment data = file.slice(header.dataStart() + begin, bytes, "tensor " + name);
             if (tensors.put(name, new Tensor(name, dtype, shape, data)) != null) {
                 throw new EngineException(path + ": tensor " + name + " appears twice in the checkpoint");
             }
