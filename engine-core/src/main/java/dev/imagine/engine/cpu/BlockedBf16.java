@@ -70,8 +70,20 @@ public final class BlockedBf16 {
      */
     public static Tensor block(Tensor w, Arena arena) {
         if (!fits(w)) throw new IllegalArgumentException("cannot block " + w + ": needs BF16 [32·n, 4·m]");
+        MemorySegment dst = arena.allocate(w.data().byteSize(), 4096);
+        blockInto(w, dst);
+        return new Tensor(w.name(), DType.BF16_BLOCKED, w.shape(), dst.asReadOnly());
+    }
+
+    /**
+     * {@link #block}'s layout of w written into dst (writable, {@code w}'s byte size; a mapped file's region for
+     * {@code BlockedWeightsWriter}), in parallel on the common fork-join pool.
+     */
+    public static void blockInto(Tensor w, MemorySegment dst) {
+        if (!fits(w)) throw new IllegalArgumentException("cannot block " + w + ": needs BF16 [32·n, 4·m]");
+        if (dst.byteSize() != w.data().byteSize()) throw new IllegalArgumentException("blocked " + w + " takes " + w.data().byteSize() + " bytes, not " + dst.byteSize());
         int out = w.dim(0), in = w.dim(1);
-        MemorySegment src = w.data(), dst = arena.allocate(src.byteSize(), 4096);
+        MemorySegment src = w.data();
         // one block at a time through heap arrays: bulk copies in and out, and a transpose that C2 compiles without
         // bounds checks (through the segments it took 3× as long)
         ThreadLocal<short[]> rows = ThreadLocal.withInitial(() -> new short[ROWS * in]);
@@ -86,7 +98,6 @@ public final class BlockedBf16 {
             }
             MemorySegment.copy(c, 0, dst, LE_INT, (long) b * in * 64, 16 * in);
         });
-        return new Tensor(w.name(), DType.BF16_BLOCKED, w.shape(), dst.asReadOnly());
     }
 
     /** Floats of {@link #interleave}'s output for this many rows of D columns. */

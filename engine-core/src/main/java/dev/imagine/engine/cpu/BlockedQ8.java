@@ -70,8 +70,21 @@ public final class BlockedQ8 {
      */
     public static Tensor block(Tensor w, Arena arena) {
         if (!fits(w)) throw new IllegalArgumentException("cannot block " + w + ": needs Q8_0 [32·n, 128·m]");
+        MemorySegment dst = arena.allocate(DType.Q8_0_BLOCKED.bytes(w.elements()), 4096);
+        blockInto(w, dst);
+        return new Tensor(w.name(), DType.Q8_0_BLOCKED, w.shape(), dst.asReadOnly());
+    }
+
+    /**
+     * {@link #block}'s layout of w written into dst (writable, {@code Q8_0_BLOCKED.bytes(w.elements())} bytes; a
+     * mapped file's region for {@code BlockedWeightsWriter}), in parallel on the common fork-join pool.
+     */
+    public static void blockInto(Tensor w, MemorySegment dst) {
+        if (!fits(w)) throw new IllegalArgumentException("cannot block " + w + ": needs Q8_0 [32·n, 128·m]");
+        long bytes = DType.Q8_0_BLOCKED.bytes(w.elements());
+        if (dst.byteSize() != bytes) throw new IllegalArgumentException("blocked " + w + " takes " + bytes + " bytes, not " + dst.byteSize());
         int out = w.dim(0), in = w.dim(1), groups = in / GROUP, rowBytes = groups * DType.Q8_0.blockBytes;
-        MemorySegment src = w.data(), dst = arena.allocate(DType.Q8_0_BLOCKED.bytes((long) out * in), 4096);
+        MemorySegment src = w.data();
         ThreadLocal<byte[]> rows = ThreadLocal.withInitial(() -> new byte[ROWS * rowBytes]);
         ThreadLocal<byte[]> block = ThreadLocal.withInitial(() -> new byte[groups * GROUP_BYTES]);
         IntStream.range(0, out / ROWS).parallel().forEach(b -> {
@@ -89,7 +102,6 @@ public final class BlockedQ8 {
             }
             MemorySegment.copy(o, 0, dst, ValueLayout.JAVA_BYTE, (long) b * groups * GROUP_BYTES, groups * GROUP_BYTES);
         });
-        return new Tensor(w.name(), DType.Q8_0_BLOCKED, w.shape(), dst.asReadOnly());
     }
 
     /**
