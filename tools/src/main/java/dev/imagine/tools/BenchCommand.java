@@ -72,6 +72,7 @@ final class BenchCommand implements Runnable {
         o.put("gen_tokens", r.genTokens());
         o.put("load_seconds", r.loadSeconds());
         o.put("weights_copied_bytes", r.weightsCopiedBytes());
+        o.put("blocked_mapped_bytes", r.blockedMappedBytes());
         o.put("prefill_tokens_per_s", r.prefillTokensPerS());
         o.put("decode_tokens_per_s", r.decodeTokensPerS());
         ObjectNode batched = o.putObject("batched_decode_tokens_per_s");
@@ -103,11 +104,23 @@ final class BenchCommand implements Runnable {
         return o.toString();
     }
 
+    /** How the weights got into memory: mapped, blocked matrices mapped from their file, copies made at load. */
+    private static String loadNote(SpeedBenchmark.Report r) {
+        StringBuilder note = new StringBuilder("mmap");
+        if (r.blockedMappedBytes() > 0) {
+            note.append(String.format(Locale.ROOT, "; %d MiB of blocked matrices mapped from `imagine model block`'s file", r.blockedMappedBytes() >> 20));
+        }
+        if (r.weightsCopiedBytes() > 0) {
+            note.append(String.format(Locale.ROOT, "; %d MiB of matrices copied at load: BF16 and Q8_0 into blocks of 32 rows, others not on a page",
+                    r.weightsCopiedBytes() >> 20));
+        }
+        return note.toString();
+    }
+
     private static void printTable(SpeedBenchmark.Report r) {
         System.out.printf(Locale.ROOT, "model            %s (%s weights, %s KV cache), %d threads%n", r.model(), r.weightType(), r.kvCache(), r.threads());
         System.out.printf(Locale.ROOT, "cpu              %s; kernels at %d-bit vectors, tiles for %d vector registers%n", r.cpu(), r.vectorBits(), r.vectorRegisters());
-        System.out.printf(Locale.ROOT, "load             %.2f s (%s)%n", r.loadSeconds(), r.weightsCopiedBytes() == 0
-                ? "mmap" : String.format(Locale.ROOT, "mmap; %d MiB of matrices copied at load: BF16 into blocks of 32 rows, others not on a page", r.weightsCopiedBytes() >> 20));
+        System.out.printf(Locale.ROOT, "load             %.2f s (%s)%n", r.loadSeconds(), loadNote(r));
         System.out.printf(Locale.ROOT, "prefill          %.1f tokens/s (%d tokens; %.1f GFLOP/s = %.0f%% of the %.1f GFLOP/s FMA peak)%n",
                 r.prefillTokensPerS(), r.promptTokens(), r.prefillGflops(), 100 * r.prefillFmaFraction(), r.fmaPeakGflops());
         System.out.printf(Locale.ROOT, "decode, batch 1  %.2f tokens/s (%.0f%% of the bandwidth roofline: %.2f GB/token at %.1f GB/s;"

@@ -61,6 +61,26 @@ class EngineCommandsTest {
     }
 
     @Test
+    void blockWritesTheFileLoadsMapAndRefusesWhatItCannotBlock() throws IOException {
+        Path model = dir.resolve("tiny");
+        assertEquals(0, run("model", "random", "--shape", "tiny", "--dtype", "bf16", "--seed", "4", "--out", model.toString()).exit());
+        Path out = dir.resolve("tiny.blocked.safetensors");
+        CliTest.Run b = run("model", "block", "--model", model.toString(), "--out", out.toString());
+        assertEquals(0, b.exit(), b.err());
+        assertTrue(b.out().startsWith("wrote " + out) && Files.size(out) > 0, b.out());
+        CliTest.Run again = run("model", "block", "--model", model.toString());
+        assertEquals(0, again.exit(), again.err());
+        assertTrue(Files.exists(model.resolve("imagine-blocked.safetensors")), "by default where loads look for it");
+
+        Path f32 = dir.resolve("f32");
+        assertEquals(0, run("model", "random", "--shape", "tiny", "--dtype", "f32", "--out", f32.toString()).exit());
+        CliTest.Run refused = run("model", "block", "--model", f32.toString());
+        assertEquals(1, refused.exit());
+        assertTrue(refused.err().startsWith("imagine block: ") && refused.err().contains("no BF16 or Q8_0 matrix"), refused.err());
+        assertFalse(refused.err().contains("\tat "), refused.err());
+    }
+
+    @Test
     void badInputGivesOneLineNoStackTrace() {
         CliTest.Run missing = run("logits", "--model", dir.resolve("nope").toString(), "--tokens", "1", "--out", dir.resolve("x").toString());
         assertEquals(1, missing.exit());

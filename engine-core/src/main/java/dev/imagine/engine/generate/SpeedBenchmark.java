@@ -66,7 +66,8 @@ public final class SpeedBenchmark {
     /**
      * Results. weightsCopiedBytes: the matrices copied out of the file at load, BF16 into the kernels' blocked layout
      * and others not on a page into page-aligned memory (0: all mapped; see {@link Qwen3Weights}); loadSeconds
-     * includes the copying. Rates are tokens per second;
+     * includes the copying. blockedMappedBytes: blocked matrices mapped from {@code imagine model block}'s file
+     * instead ({@link dev.imagine.engine.load.BlockedWeightsFile}). Rates are tokens per second;
      * batchedDecodeTokensPerS maps batch size to aggregate tokens/s over all completions. bytesReadPerToken counts
      * the weights one decode step streams (every matrix once, embedding row and norms ignored; KV cache reads
      * excluded, a few percent at these lengths).
@@ -83,7 +84,7 @@ public final class SpeedBenchmark {
      * for the rest (sampling, batch bookkeeping, RoPE angles); "batch N" covers its decode steps only.
      */
     public record Report(String model, String weightType, String kvCache, int threads, int promptTokens, int genTokens,
-                         double loadSeconds, long weightsCopiedBytes, double prefillTokensPerS, double decodeTokensPerS,
+                         double loadSeconds, long weightsCopiedBytes, long blockedMappedBytes, double prefillTokensPerS, double decodeTokensPerS,
                          Map<Integer, Double> batchedDecodeTokensPerS, long rssBytes, long bytesReadPerToken,
                          double memoryBandwidthGbPerS, double rooflineFraction, double fmaPeakGflops,
                          double prefillGflops, double prefillFmaFraction, double cpuShare, Map<String, double[]> runs,
@@ -179,7 +180,7 @@ public final class SpeedBenchmark {
 
             double prefillGflops = 2.0 * matrixWeights(w) * prefill / 1e9;
             return new Report(modelPath.toString(), weightType(w), o.kvCache().name(), o.threads(), o.promptTokens(), o.genTokens(),
-                    loadSeconds, w.copiedBytes(), prefill, decode, batched, rss, bytes, bandwidth,
+                    loadSeconds, w.copiedBytes(), w.blockedMappedBytes(), prefill, decode, batched, rss, bytes, bandwidth,
                     decode * bytes / (bandwidth * 1e9), fma, prefillGflops, prefillGflops / fma, cpuShare, runs,
                     Shares.fractions(shares), cpuModel(), CpuBackend.vectorBits(), CpuBackend.vectorRegisters(),
                     decodeBandwidth, median(paired));

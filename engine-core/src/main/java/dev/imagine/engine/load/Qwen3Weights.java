@@ -16,7 +16,9 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -76,11 +78,17 @@ public final class Qwen3Weights implements AutoCloseable {
     private final List<Layer> layers;
     private final MemorySegment finalNorm;
     private final Tensor lmHead;
+    /** The blocked matrices mapped from {@code imagine model block}'s file, or null. */
+    private final BlockedWeightsFile blocked;
+    /** Bytes of the matrices mapped from it. */
+    private final long blockedBytes;
 
     private Qwen3Weights(Qwen3Config config, WeightSource source, Arena arena, Tensor embedding, List<Layer> layers,
-                         MemorySegment finalNorm, Tensor lmHead, long copiedBytes) {
+                         MemorySegment finalNorm, Tensor lmHead, long copiedBytes, BlockedWeightsFile blocked, long blockedBytes) {
         this.config = config;
+        this.blockedBytes = blockedBytes;
         this.copiedBytes = copiedBytes;
+        this.blocked = blocked;
         this.source = source;
         this.arena = arena;
         this.embedding = embedding;
@@ -91,29 +99,31 @@ public final class Qwen3Weights implements AutoCloseable {
 
     /**
      * Opens a Hugging Face folder (config.json + safetensors), a .gguf file, or a folder holding exactly one
-     * .gguf file and no config.json.
+     * .gguf file and no config.json. Blocked matrices come from {@link #blockedPath}'s file where it is there and
+     * current (see {@link BlockedWeightsFile}; {@code -Dimagine.weights.blockedFile=PATH} names another file, {@code
+     * =off} ignores it), else they are blocked at load.
      */
     public static Qwen3Weights open(Path path) {
+        return open(path, true);
+    }
+
+    /**
+     * Opens the checkpoint with every tensor mapped as the file stores it: no copies, no blocked layouts (for
+     * writers that read the checkpoint itself, such as {@code imagine model block} and {@code model convert}).
+     */
+    public static Qwen3Weights openMapped(Path path) {
+        return open(path, false);
+    }
+
+    private static Qwen3Weights open(Path path, boolean copies) {
         if (!Files.exists(path)) throw new EngineException(path + ": no such file or folder");
+        Path blockedFile = copies ? blockedFileToUse(path) : null;
         if (Files.isDirectory(path) && Files.exists(path.resolve("config.json"))) {
             Qwen3Config config = Qwen3Config.fromConfigJson(path.resolve("config.json"));
             SafetensorsSource source = SafetensorsSource.open(path);
-            return bindOrClose(config, source, Naming.HF);
+            return bindOrClose(config, source, Naming.HF, copies, blockedFile);
         }
-        Path gguf = path;
-        if (Files.isDirectory(path)) {
-            try (Stream<Path> files = Files.list(path)) {
-                List<Path> ggufs = files.filter(p -> p.getFileName().toString().endsWith(".gguf")).toList();
-                if (ggufs.size() != 1) {
-                    throw new EngineException(path + ": a model folder needs config.json (Hugging Face) or exactly one .gguf file; found "
-                            + ggufs.size() + " .gguf files and no config.json");
-                }
-                gguf = ggufs.getFirst();
-            } catch (IOException e) {
-                throw new EngineException(path + ": cannot list the folder: " + e.getMessage(), e);
-            }
-        }
-        GgufFile file = GgufFile.open(gguf);
+        GgufFile file = GgufFile.open(ggufOf(path));
         Qwen3Config config;
         try {
             config = Qwen3Config.fromGguf(file);
@@ -121,12 +131,49 @@ public final class Qwen3Weights implements AutoCloseable {
             file.close();
             throw e;
         }
-        return bindOrClose(config, file, Naming.GGUF);
+        return bindOrClose(config, file, Naming.GGUF, copies, blockedFile);
     }
 
-    private static Qwen3Weights bindOrClose(Qwen3Config config, WeightSource source, Naming naming) {
+    /** path itself, or the one .gguf file of a folder without config.json. */
+    private static Path ggufOf(Path path) {
+        if (!Files.isDirectory(path)) return path;
+        try (Stream<Path> files = Files.list(path)) {
+            List<Path> ggufs = files.filter(p -> p.getFileName().toString().endsWith(".gguf")).toList();
+            if (ggufs.size() != 1) {
+                throw new EngineException(path + ": a model folder needs config.json (Hugging Face) or exactly one .gguf file; found "
+                        + ggufs.size() + " .gguf files and no config.json");
+            }
+            return ggufs.getFirst();
+        } catch (IOException e) {
+            throw new EngineException(path + ": cannot list the folder: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Where {@code imagine model block} writes the blocked matrices of the model at path by default: {@code
+     * FOLDER/imagine-blocked.safetensors} for a Hugging Face folder, {@code NAME.imagine-blocked.safetensors} beside
+     * a {@code NAME.gguf} file (the folder of a lone .gguf counts as that file).
+     */
+    public static Path blockedPath(Path path) {
+        if (Files.isDirectory(path) && Files.exists(path.resolve("config.json"))) return path.resolve("imagine-blocked.safetensors");
+        Path gguf = ggufOf(path).toAbsolutePath();
+        String name = gguf.getFileName().toString();
+        return gguf.resolveSibling((name.endsWith(".gguf") ? name.substring(0, name.length() - 5) : name) + ".imagine-blocked.safetensors");
+    }
+
+    /** {@code -Dimagine.weights.blockedFile}: unset or {@code auto} → {@link #blockedPath}; {@code off} → none; else that path. */
+    private static Path blockedFileToUse(Path model) {
+        String v = System.getProperty("imagine.weights.blockedFile", "auto");
+        return switch (v) {
+            case "off" -> null;
+            case "auto" -> blockedPath(model);
+            default -> Path.of(v);
+        };
+    }
+
+    private static Qwen3Weights bindOrClose(Qwen3Config config, WeightSource source, Naming naming, boolean copies, Path blockedFile) {
         try {
-            return bind(config, source, naming);
+            return bind(config, source, naming, copies, blockedFile);
         } catch (RuntimeException e) {
             source.close();
             throw e;
@@ -202,16 +249,28 @@ public final class Qwen3Weights implements AutoCloseable {
         public abstract String global(String part);
     }
 
-    /** Binds and shape-checks every tensor the config needs. */
+    /** Binds and shape-checks every tensor the config needs, copying and blocking matrices at load as {@link #open} does. */
     public static Qwen3Weights bind(Qwen3Config c, WeightSource source, Naming naming) {
+        return bind(c, source, naming, true, null);
+    }
+
+    /**
+     * As {@link #bind(Qwen3Config, WeightSource, Naming)}; with copies unset every matrix stays mapped as stored, and
+     * where blockedFile holds a current {@link BlockedWeightsFile} its matrices are mapped from there.
+     */
+    private static Qwen3Weights bind(Qwen3Config c, WeightSource source, Naming naming, boolean copies, Path blockedFile) {
         Arena arena = Arena.ofShared();
+        BlockedWeightsFile blocked = null;
         try {
             long start = System.nanoTime();
-            boolean block = blockBf16(), blockQ8 = blockQ8();
+            boolean block = copies && blockBf16(), blockQ8 = copies && blockQ8();
+            blocked = blockedFile != null && (block || blockQ8) ? BlockedWeightsFile.openIfUsable(blockedFile, source) : null;
             String head = naming.global("lm_head");
             boolean tied = !source.has(head) && c.tieWordEmbeddings();
             String lookedUpOnly = tied ? null : naming.global("embed");
-            Binder b = new Binder(source, arena, copy(source, source.fileOf(naming.global("embed")), block, blockQ8, lookedUpOnly), block, blockQ8, new long[3]);
+            Path main = source.fileOf(naming.global("embed"));
+            boolean copy = copies && copy(source, main, block, blockQ8, lookedUpOnly, blocked);
+            Binder b = new Binder(source, arena, copy, block, blockQ8, blocked, new long[5]);
             int d = c.hiddenSize();
             // an embedding that is only looked up gains nothing from the kernels' layout
             Tensor embedding = b.matrix(naming.global("embed"), c.vocabSize(), d, tied);
@@ -240,13 +299,21 @@ public final class Qwen3Weights implements AutoCloseable {
                 throw new EngineException(source.fileOf(head) + ": tensor " + head + " is missing (tie_word_embeddings is false)");
             }
             if (b.copied()[0] > 0) {
-                LOG.info("{}: copied {} matrices ({} MiB, {} of them in blocks of 32 rows) in {} s", source.fileOf(naming.global("embed")),
+                LOG.info("{}: copied {} matrices ({} MiB, {} of them in blocks of 32 rows) in {} s", main,
                         b.copied()[0], b.copied()[1] >> 20, b.copied()[2],
                         String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
+                if (b.copied()[2] > 0 && blockedFile != null) {
+                    LOG.info("`imagine model block --model MODEL` writes the blocked matrices to {}; later loads map them from there", blockedFile);
+                }
             }
-            return new Qwen3Weights(c, source, arena, embedding, List.of(layers), finalNorm, lmHead, b.copied()[1]);
+            if (blocked != null && b.copied()[3] == 0) { // every matrix it holds was of a type kept row-major
+                blocked.close();
+                blocked = null;
+            }
+            return new Qwen3Weights(c, source, arena, embedding, List.of(layers), finalNorm, lmHead, b.copied()[1], blocked, b.copied()[4]);
         } catch (RuntimeException e) {
             arena.close();
+            if (blocked != null) blocked.close();
             throw e;
         }
     }
@@ -289,25 +356,34 @@ public final class Qwen3Weights implements AutoCloseable {
         return block && BlockedBf16.fits(t) || unaligned(t) ? t.data().byteSize() : 0;
     }
 
+    /** The blocked form of t from the blocked file, if it holds one and that type is blocked; else null. */
+    private static Tensor mappedBlocked(BlockedWeightsFile blocked, Tensor t, boolean block, boolean blockQ8) {
+        Tensor m = blocked == null ? null : blocked.matrix(t.name());
+        if (m == null) return null;
+        return m.dtype() == DType.BF16_BLOCKED && block || m.dtype() == DType.Q8_0_BLOCKED && blockQ8 ? m : null;
+    }
+
     /**
      * Whether to make the copies (BF16 and Q8_0 matrices in blocks when block / blockQ8 is set, other plain matrices
      * not on a page; the tensor lookedUpOnly, an embedding that is not the LM head, only if not on a page): unless
      * {@code -Dimagine.weights.copyUnaligned=false} (which keeps everything mapped), and only when they take at most
      * half of the memory available now, so that a model that only fits mapped still loads.
      */
-    private static boolean copy(WeightSource source, Path file, boolean block, boolean blockQ8, String lookedUpOnly) {
+    private static boolean copy(WeightSource source, Path file, boolean block, boolean blockQ8, String lookedUpOnly, BlockedWeightsFile blocked) {
         if (!Boolean.parseBoolean(System.getProperty("imagine.weights.copyUnaligned", "true"))) return false;
         long bytes = 0;
         for (String name : source.names()) {
             Tensor t = source.tensor(name);
-            bytes += name.equals(lookedUpOnly) ? (unaligned(t) ? t.data().byteSize() : 0) : copyBytes(t, block, blockQ8);
+            if (name.equals(lookedUpOnly)) bytes += unaligned(t) ? t.data().byteSize() : 0;
+            else if (mappedBlocked(blocked, t, block, blockQ8) == null) bytes += copyBytes(t, block, blockQ8);
         }
         if (bytes == 0) return false;
         long available = availableMemory();
         if (bytes > available / 2) {
             LOG.warn("{}: copying {} MiB of weight matrices at load (BF16 and Q8_0 into the kernels' blocked layouts, others not on a 4 KiB page) "
                     + "would take more than half of the {} MiB of memory available: they stay mapped, and batched decode and prefill "
-                    + "run slower", file, bytes >> 20, available >> 20);
+                    + "run slower; `imagine model block --model MODEL` writes the blocked layouts to a file that loads map instead",
+                    file, bytes >> 20, available >> 20);
             return false;
         }
         LOG.info("{}: copying {} MiB of weight matrices at load (BF16 and Q8_0 into the kernels' blocked layouts, others not on a 4 KiB page; "
@@ -341,14 +417,24 @@ public final class Qwen3Weights implements AutoCloseable {
                 ? os.getFreeMemorySize() : 0;
     }
 
-    /** copied: {matrices copied, bytes copied, of them blocked}. */
-    private record Binder(WeightSource source, Arena arena, boolean copy, boolean block, boolean blockQ8, long[] copied) {
-        /** The matrix, shape-checked; copied if copy is set and it is a multiplied BF16 or Q8_0 matrix (into blocks) or not on a page. */
+    /** copied: {matrices copied, bytes copied, of them blocked, matrices mapped from the blocked file, their bytes}. */
+    private record Binder(WeightSource source, Arena arena, boolean copy, boolean block, boolean blockQ8, BlockedWeightsFile blocked, long[] copied) {
+        /**
+         * The matrix, shape-checked. A multiplied BF16 or Q8_0 matrix comes blocked from the blocked file if it holds
+         * it, else is copied into blocks if copy is set; other matrices are copied if copy is set and they are not on
+         * a page.
+         */
         Tensor matrix(String name, int rows, int cols, boolean multiplied) {
             Tensor t = get(name);
             if (t.rank() != 2 || t.shape()[0] != rows || t.shape()[1] != cols) {
                 throw new EngineException(source.fileOf(name) + ": tensor " + name + " has shape " + Arrays.toString(t.shape())
                         + " but the config needs [" + rows + ", " + cols + "]");
+            }
+            Tensor mapped = multiplied ? mappedBlocked(blocked, t, block, blockQ8) : null;
+            if (mapped != null) {
+                copied[3]++;
+                copied[4] += mapped.data().byteSize();
+                return mapped;
             }
             if (!copy) return t;
             Tensor copied;
@@ -428,6 +514,29 @@ public final class Qwen3Weights implements AutoCloseable {
         return copiedBytes;
     }
 
+    /** The file the blocked matrices were mapped from ({@link BlockedWeightsFile}), or null when none was used. */
+    public Path blockedFile() {
+        return blocked == null ? null : blocked.path();
+    }
+
+    /** Bytes of the blocked matrices mapped from {@link #blockedFile} (0 when none). */
+    public long blockedMappedBytes() {
+        return blockedBytes;
+    }
+
+    /**
+     * The matrices the kernels multiply by (every layer's seven, and the LM head, which is the embedding when tied),
+     * each once, in layer order.
+     */
+    public List<Tensor> multipliedMatrices() {
+        Map<String, Tensor> byName = new LinkedHashMap<>();
+        for (Layer l : layers) {
+            for (Tensor t : List.of(l.wq(), l.wk(), l.wv(), l.wo(), l.wGate(), l.wUp(), l.wDown())) byName.putIfAbsent(t.name(), t);
+        }
+        byName.putIfAbsent(lmHead.name(), lmHead);
+        return List.copyOf(byName.values());
+    }
+
     /** {@code [vocab, hidden]}; the embedding itself when tied. */
     public Tensor lmHead() {
         return lmHead;
@@ -436,6 +545,7 @@ public final class Qwen3Weights implements AutoCloseable {
     @Override
     public void close() {
         arena.close();
+        if (blocked != null) blocked.close();
         source.close();
     }
 }
