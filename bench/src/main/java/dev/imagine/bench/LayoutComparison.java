@@ -25,6 +25,9 @@ import java.util.SplittableRandom;
  * fifteenth session: a prefill change that won three process-alternated `imagine bench` rounds by 25-50 % lost
  * 24 of 28 paired runs in one process, median ratio 0.93).
  *
+ * <p>Where {@code imagine model block}'s file is there, the blocked copy is mapped from it (the same speed as the
+ * copies a load makes; RESULTS item 40) and the row-major one is the file's own mapping.
+ *
  * <p>Each round runs, for each copy (which copy goes first alternates by round): a prefill of the prompt with
  * decode at batch 1, and decode of 8 completions sharing the prompt. Two warm-up rounds are not counted.
  *
