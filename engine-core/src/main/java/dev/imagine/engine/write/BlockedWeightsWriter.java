@@ -51,7 +51,9 @@ public final class BlockedWeightsWriter {
      * {@link EngineException} when the model has no matrix a blocked layout takes (F32 or F16 weights).
      */
     public static Path write(Path model, Path out, PrintStream progress) throws IOException {
+        if (Files.isDirectory(out)) throw new EngineException(out + ": is a folder; --out names the blocked file to write");
         try (Qwen3Weights w = Qwen3Weights.openMapped(model)) {
+            refuseToOverwriteTheCheckpoint(w, out);
             List<Planned> plan = new ArrayList<>();
             ObjectNode header = JSON.createObjectNode();
             ObjectNode meta = header.putObject("__metadata__");
@@ -112,6 +114,15 @@ public final class BlockedWeightsWriter {
             }
             Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return out;
+        }
+    }
+
+    /** The rename at the end would replace out: never one of the checkpoint's own files. */
+    private static void refuseToOverwriteTheCheckpoint(Qwen3Weights w, Path out) throws IOException {
+        if (!Files.exists(out)) return;
+        for (String name : w.source().names()) {
+            Path p = w.source().fileOf(name);
+            if (Files.isSameFile(p, out)) throw new EngineException(out + ": is the checkpoint's own file (it holds " + name + "); write the blocked file elsewhere");
         }
     }
 

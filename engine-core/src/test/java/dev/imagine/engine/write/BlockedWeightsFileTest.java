@@ -162,12 +162,20 @@ class BlockedWeightsFileTest {
     }
 
     @Test
-    void aModelWithoutBf16OrQ8_0MatricesIsRefusedByName() throws IOException {
+    void aModelWithoutBf16OrQ8_0MatricesOrAnOutputOverTheCheckpointIsRefusedByName() throws IOException {
         Path model = Qwen3Checkpoints.writeRandom(SHAPE, DType.F32, 15, dir.resolve("f32"), null);
         Path out = dir.resolve("f32.blocked");
         EngineException e = assertThrows(EngineException.class, () -> BlockedWeightsWriter.write(model, out, null));
         assertTrue(e.getMessage().contains(model.toString()) && e.getMessage().contains("no BF16 or Q8_0 matrix"), e.getMessage());
         assertFalse(Files.exists(out));
+        Path bf16 = Qwen3Checkpoints.writeRandom(SHAPE, DType.BF16, 15, dir.resolve("bf16"), null);
+        Path own = bf16.resolve("model.safetensors");
+        long size = Files.size(own);
+        EngineException overwrite = assertThrows(EngineException.class, () -> BlockedWeightsWriter.write(bf16, own, null));
+        assertTrue(overwrite.getMessage().contains("the checkpoint's own file"), overwrite.getMessage());
+        assertEquals(size, Files.size(own), "the checkpoint is untouched");
+        EngineException folder = assertThrows(EngineException.class, () -> BlockedWeightsWriter.write(bf16, dir, null));
+        assertTrue(folder.getMessage().contains("is a folder"), folder.getMessage());
     }
 
     @Test
