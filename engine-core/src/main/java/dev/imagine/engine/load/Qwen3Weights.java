@@ -303,11 +303,12 @@ public final class Qwen3Weights implements AutoCloseable {
                 throw new EngineException(source.fileOf(head) + ": tensor " + head + " is missing (tie_word_embeddings is false)");
             }
             if (b.copied()[0] > 0) {
+                double seconds = (System.nanoTime() - start) / 1e9;
                 LOG.info("{}: copied {} matrices ({} MiB, {} of them in blocks of 32 rows) in {} s", main,
-                        b.copied()[0], b.copied()[1] >> 20, b.copied()[2],
-                        String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
-                if (b.copied()[2] > 0 && blockedFile != null) {
-                    LOG.info("`imagine model block --model MODEL` writes the blocked matrices to {}; later loads map them from there", blockedFile);
+                        b.copied()[0], b.copied()[1] >> 20, b.copied()[2], String.format(java.util.Locale.ROOT, "%.1f", seconds));
+                if (b.copied()[2] > 0 && blockedFile != null && seconds >= 1) { // worth a file only where it costs time
+
+                    LOG.info("`imagine model block --model MODEL --out {}` writes the blocked matrices to that file; later loads map them from there", blockedFile);
                 }
             }
             if (blocked != null && b.copied()[3] == 0) { // every matrix it holds was of a type kept row-major
