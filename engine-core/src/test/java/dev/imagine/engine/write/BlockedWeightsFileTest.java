@@ -19,6 +19,7 @@ import java.util.List;
 
 import static dev.imagine.engine.TestModels.TOKENS;
 import static dev.imagine.engine.TestModels.allLogits;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -158,6 +159,30 @@ class BlockedWeightsFileTest {
         try (Qwen3Weights w = Qwen3Weights.open(model)) {
             assertNull(w.blockedFile());
             assertEquals(DType.BF16, w.layers().getFirst().wq().dtype());
+        }
+    }
+
+    @Test
+    void anInterruptedWriteResumesAfterTheMatricesItFinished() throws IOException {
+        Path model = Qwen3Checkpoints.writeRandom(SHAPE, DType.Q8_0, 17, dir.resolve("q"), null);
+        Path out = Qwen3Weights.blockedPath(model);
+        byte[] whole = Files.readAllBytes(BlockedWeightsWriter.write(model, out, null));
+        Path partial = out.resolveSibling(out.getFileName() + ".partial"), done = out.resolveSibling(out.getFileName() + ".partial.done");
+        assertFalse(Files.exists(partial) || Files.exists(done), "nothing left over after a complete write");
+        // as a run stopped after its third matrix leaves it: the header and three matrices, garbage after them
+        byte[] cut = whole.clone();
+        java.util.Arrays.fill(cut, cut.length / 2, cut.length, (byte) 0x55);
+        for (boolean sameHeader : new boolean[] {true, false}) {
+            Files.delete(out);
+            if (!sameHeader) cut[20] ^= 1; // another header: the run must start over
+            Files.write(partial, cut);
+            Files.writeString(done, "3");
+            var progress = new java.io.ByteArrayOutputStream();
+            BlockedWeightsWriter.write(model, out, new java.io.PrintStream(progress, true));
+            assertEquals(sameHeader, progress.toString().contains("resuming model.imagine-blocked.safetensors.partial: 3 of 15 matrices already written"),
+                    progress.toString());
+            assertArrayEquals(whole, Files.readAllBytes(out), sameHeader ? "resumed" : "started over");
+            assertFalse(Files.exists(partial) || Files.exists(done));
         }
     }
 
