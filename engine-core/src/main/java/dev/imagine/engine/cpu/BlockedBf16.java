@@ -129,9 +129,9 @@ public final class BlockedBf16 {
     }
 
     /**
-     * One row: x[D] (heap) · blocks [o0/32, o1/32) → y[o0..o1) (o0, o1 multiples of 32). Each block is read as four
-     * streams, its column quarters, into four pairs of accumulators (the FMA chains then never wait on each other).
-     * Measured against {@link MatVec#bf16} on the row-major matrix, two threads from DRAM, JMH over the four benchmark
+     * One row: x[D] (heap) · blocks [o0/32, o1/32) → y[o0..o1) (o0, o1 multiples of 32): runs of {@link
+     * #SIDE_BY_SIDE} blocks through {@link #fourBlocks}, the 1-3 left over through {@link #quarters}. The quarters
+     * measured against {@link MatVec#bf16} on the row-major matrix, two threads from DRAM, JMH over the four benchmark
      * shapes: 17.2-19.9 against 15.1-19.5 GB/s.
      */
     static void matVec(float[] x, MemorySegment w, int in, int o0, int o1, MemorySegment y) {
@@ -139,9 +139,58 @@ public final class BlockedBf16 {
             scalar(x, null, 1, w, in, o0 / ROWS, o1 / ROWS, y, 0, Dequantize::blockedBf16);
             return;
         }
+        int b = o0 / ROWS, end = o1 / ROWS;
+        for (; b + SIDE_BY_SIDE <= end; b += SIDE_BY_SIDE) fourBlocks(x, w, in, b, y);
+        if (b < end) quarters(x, w, in, b, end, y);
+    }
+
+    /** Blocks that {@link #matVec} reads side by side, one stream each (as {@link BlockedQ8#SIDE_BY_SIDE}). */
+    static final int SIDE_BY_SIDE = 4;
+    /** Columns by which each of {@link #fourBlocks}' streams starts after the one before (1 KiB). */
+    private static final int STAGGER = 16;
+
+    /**
+     * One row · blocks b..b+3 → their 128 outputs, each block one sequential stream into a pair of accumulators.
+     * Stream i starts at column 16i and wraps around: four streams that started together would lie exactly one
+     * block apart, a power of two at the usual widths (64 KiB at 1024 columns), and read that way they ran decode at
+     * 0.742 of {@link #quarters} (0.6B BF16, one process, 10 alternated rounds). Staggered, the same measurement gave
+     * 1.101 (faster in 7 of 8 rounds), 1.040 (6 of 10) and 1.036 (10 of 12): about 4 %, where the quarters already
+     * read 93-102 % of the bandwidth in JMH.
+     */
+    private static void fourBlocks(float[] x, MemorySegment w, int in, int b, MemorySegment y) {
+        long blockBytes = in * 64L;
+        MemorySegment p0 = w.asSlice(b * blockBytes, blockBytes), p1 = w.asSlice((b + 1) * blockBytes, blockBytes);
+        MemorySegment p2 = w.asSlice((b + 2) * blockBytes, blockBytes), p3 = w.asSlice((b + 3) * blockBytes, blockBytes);
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        // a_i, b_i: block b+i's rows 0-15 and 16-31; stream i at column k_i = (k + 16i) mod in
+        for (int k = 0, k1 = STAGGER % in, k2 = 2 * STAGGER % in, k3 = 3 * STAGGER % in; k < in; k++) {
+            FloatVector x0 = FloatVector.broadcast(F, x[k]), x1 = FloatVector.broadcast(F, x[k1]);
+            FloatVector x2 = FloatVector.broadcast(F, x[k2]), x3 = FloatVector.broadcast(F, x[k3]);
+            IntVector u0 = IntVector.fromMemorySegment(I, p0, k * 64L, ByteOrder.LITTLE_ENDIAN);
+            IntVector u1 = IntVector.fromMemorySegment(I, p1, k1 * 64L, ByteOrder.LITTLE_ENDIAN);
+            IntVector u2 = IntVector.fromMemorySegment(I, p2, k2 * 64L, ByteOrder.LITTLE_ENDIAN);
+            IntVector u3 = IntVector.fromMemorySegment(I, p3, k3 * 64L, ByteOrder.LITTLE_ENDIAN);
+            a0 = u0.lanewise(LSHL, 16).reinterpretAsFloats().fma(x0, a0); b0 = u0.and(HIGH_HALF).reinterpretAsFloats().fma(x0, b0);
+            a1 = u1.lanewise(LSHL, 16).reinterpretAsFloats().fma(x1, a1); b1 = u1.and(HIGH_HALF).reinterpretAsFloats().fma(x1, b1);
+            a2 = u2.lanewise(LSHL, 16).reinterpretAsFloats().fma(x2, a2); b2 = u2.and(HIGH_HALF).reinterpretAsFloats().fma(x2, b2);
+            a3 = u3.lanewise(LSHL, 16).reinterpretAsFloats().fma(x3, a3); b3 = u3.and(HIGH_HALF).reinterpretAsFloats().fma(x3, b3);
+            k1 = k1 + 1 == in ? 0 : k1 + 1; k2 = k2 + 1 == in ? 0 : k2 + 1; k3 = k3 + 1 == in ? 0 : k3 + 1;
+        }
+        long yo = (long) b * ROWS * 4; // the four blocks' outputs are consecutive
+        a0.intoMemorySegment(y, yo, ORDER); b0.intoMemorySegment(y, yo + 64, ORDER);
+        a1.intoMemorySegment(y, yo + 128, ORDER); b1.intoMemorySegment(y, yo + 192, ORDER);
+        a2.intoMemorySegment(y, yo + 256, ORDER); b2.intoMemorySegment(y, yo + 320, ORDER);
+        a3.intoMemorySegment(y, yo + 384, ORDER); b3.intoMemorySegment(y, yo + 448, ORDER);
+    }
+
+    /**
+     * One row · blocks [from, to) one at a time (the 1-3 left over by {@link #fourBlocks}), each read as four
+     * streams, its column quarters, into four pairs of accumulators (the FMA chains then never wait on each other).
+     */
+    private static void quarters(float[] x, MemorySegment w, int in, int from, int to, MemorySegment y) {
         long blockBytes = in * 64L, part = blockBytes / 4;
         int q = in / 4;
-        for (int b = o0 / ROWS; b < o1 / ROWS; b++) {
+        for (int b = from; b < to; b++) {
             MemorySegment s = w.asSlice(b * blockBytes, blockBytes);
             MemorySegment p0 = s.asSlice(0, part), p1 = s.asSlice(part, part), p2 = s.asSlice(2 * part, part), p3 = s.asSlice(3 * part, part);
             FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;

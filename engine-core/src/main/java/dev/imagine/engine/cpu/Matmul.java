@@ -236,11 +236,6 @@ public final class Matmul {
             return type == DType.BF16_BLOCKED || type == DType.Q8_0_BLOCKED;
         }
 
-        private boolean anyQ8Blocked() {
-            for (Tensor w : ws) if (w.dtype() == DType.Q8_0_BLOCKED) return true;
-            return false;
-        }
-
         void finish() {
             ws = null;
             ys = null;
@@ -257,7 +252,7 @@ public final class Matmul {
             long total = 0;
             for (Tensor w : ws) total += units(w);
             unitsPerChunk = (int) Math.max(1, (total + target - 1) / target);
-            if (rows == 1 && anyQ8Blocked()) { // whole runs of the blocks BlockedQ8.matVec reads side by side
+            if (rows == 1 && anyBlocked) { // whole runs of the blocks the blocked matVecs read side by side (both 4)
                 unitsPerChunk = (unitsPerChunk + BlockedQ8.SIDE_BY_SIDE - 1) / BlockedQ8.SIDE_BY_SIDE * BlockedQ8.SIDE_BY_SIDE;
             }
             int n = 0;
