@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * A checkpoint's multiplied BF16 and Q8_0 matrices in the kernels' blocked layouts ({@link DType#BF16_BLOCKED},
  * {@link DType#Q8_0_BLOCKED}), written once by {@code imagine model block}
  * ({@link dev.imagine.engine.write.BlockedWeightsWriter}) so that later loads map them instead of re-laying them out
- * into new memory. That copy costs load time (about 4 s for the 0.6B shape in BF16 on two cores, 16-33 s for the 8B
+ * into new memory. That copy costs load time (about 4 s for the 0.6B shape in BF16 on two cores, 16-37 s for the 8B
  * shape in Q8_0) and memory that cannot be given back; for the 8B shape in BF16 on a 24 GB machine it does not fit
  * beside the mapping at all, so without this file those matrices stay row-major.
  *
