@@ -39,11 +39,12 @@ class MatmulTest {
      * The blocked BF16 layout on every path: one row (runs of four blocks side by side, their streams staggered and
      * wrapping, at 4 blocks of 24 columns and 10 of 1056; the 1-3 blocks left over in four column quarters), a batch
      * of 5-8 rows (the tile over four column quarters), tiles of 8 (two halves) and of up to 4 rows with partial last
-     * tiles, prefill row counts, and chunks of blocks split across threads.
+     * tiles, prefill row counts (more than 16: the block in chunks of 512 columns, at 1056 columns two chunks and one
+     * of 32, with a last tile of 1, 4 or 5 rows), and chunks of blocks split across threads.
      */
     @Test
     void blockedBf16EveryRowCountMatches() {
-        checkEveryRowCount(200, new int[]{1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17, 33, 48}, new int[][]{{32, 4}, {96, 160}, {128, 24}, {320, 1056}});
+        checkEveryRowCount(200, new int[]{1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17, 20, 21, 33, 48}, new int[][]{{32, 4}, {96, 160}, {128, 24}, {320, 1056}});
     }
 
     /**
