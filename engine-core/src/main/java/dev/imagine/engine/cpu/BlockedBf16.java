@@ -227,9 +227,10 @@ public final class BlockedBf16 {
             return;
         }
         long blockBytes = in * 64L;
-        if (rows > Matmul.SMALL_ROWS) {
-            // prefill: the block in chunks of columns, each chunk met by every tile of x in turn; the tiles add
-            // into y after the first chunk. A last tile of 1-4 rows takes the whole block in tile4.
+        if (rows > TILE) {
+            // two tiles or more (a prefill; batched decode of 9-16 rows): the block in chunks of columns, each chunk
+            // met by every tile of x in turn; the tiles add into y after the first chunk. A last tile of 1-4 rows
+            // takes the whole block in tile4.
             int tail = rows % TILE, chunked = tail > 0 && tail <= 4 ? rows - tail : rows;
             for (int b = b0; b < b1; b++) {
                 long s = b * blockBytes;
@@ -251,28 +252,30 @@ public final class BlockedBf16 {
     }
 
     /**
-     * Columns of a block that a prefill's tiles take at a time: 32 KiB of the block and 16 KiB of each tile's x,
+     * Columns of a block that the tiles of a call of more than 8 rows take at a time: 32 KiB of the block and 16 KiB of each tile's x,
      * which L1 holds (48 KiB per core on the Intel hosts) while all the tiles read them. Whole rows of the block
      * (64-192 KiB at the 0.6B shape) came from L2 for every tile. Measured on the nineteenth session's Intel host
      * (0.6B BF16, 128-token prefill, in one process alternated per round with whole rows): 1.084 [0.981-1.162]
      * (faster in 15 of 16 rounds), 1.050 and 1.059 (12 of 12, 11 of 12); 256 columns 1.048, 1024 1.039, and
      * whole rows against whole rows 1.014 (7 of 12). `imagine bench`, alternated with the build before: prefill
-     * 243.7, 244.3, 259.2 tok/s against 229.5, 252.7, 223.4. Not measured on Zen 4, whose L1 is 32 KiB. Even, so
-     * that a chunk's two halves are whole columns.
+     * 243.7, 244.3, 259.2 tok/s against 229.5, 252.7, 223.4. At 16 rows (the block from DRAM for the first tile,
+     * from L1 for the second; one thread, 8 alternated rounds): 1.035 (7 of 8) at 1024 columns, 1.021 (7 of 8) at
+     * 3072; at 12 rows 1.002. Not measured on Zen 4, whose L1 is 32 KiB. Even, so that a chunk's two halves are
+     * whole columns.
      */
     static final int PREFILL_COLUMNS = 512;
 
     /**
-     * The tile of rows from t × block b (at byte s of w) → y. The tiles slice w themselves: a slice made here and
-     * passed down escaped into them, one allocation per block and tile (1.4 % of the samples of a ×8 decode).
+     * The tile of rows from t (1-8 of them) × the whole block b (at byte s of w) → y: a batch of up to 8 rows, or the
+     * last 1-4 rows of a larger call. The tiles slice w themselves: a slice made here and passed down escaped into
+     * them, one allocation per block and tile (1.4 % of the samples of a ×8 decode).
      */
     private static void tile(float[] xb, int rows, int t, int in, MemorySegment w, long s, MemorySegment y, int out, int b) {
         int m = Math.min(TILE, rows - t);
         long yo = ((long) t * out + (long) b * ROWS) * 4, ys = out * 4L;
         if (m <= 4) tile4(xb, t * in, in, w, s, y, yo, ys, m);
-        // batched decode (one tile, the block from DRAM) reads four streams; a prefill's later tiles find the block in L2
-        else if (rows <= TILE) tile8Quarters(xb, t * in, in, w, s, y, yo, ys, m);
-        else tile8(xb, t * in, w, s, in, y, yo, ys, m, false);
+        // batched decode: one tile, the block from DRAM, read as four streams
+        else tile8Quarters(xb, t * in, in, w, s, y, yo, ys, m);
     }
 
     /**
