@@ -218,8 +218,8 @@ public final class BlockedBf16 {
 
     /**
      * Several rows (batched decode and prefill): xb from {@link #interleave} · blocks [b0, b1) → y[t, 32b..32b+32)
-     * for t < rows. Each block meets every tile of 8 rows in turn, so after the first tile it comes from L2 (a
-     * prefill's, from L1: see {@link #PREFILL_COLUMNS}).
+     * for t < rows. Each block meets every tile of 8 rows in turn, in chunks of {@link #PREFILL_COLUMNS} columns
+     * that the tiles after the first read from L1.
      */
     static void multiply(float[] xb, int rows, MemorySegment w, int in, int out, int b0, int b1, MemorySegment y) {
         if (!supported()) {
@@ -237,37 +237,36 @@ public final class BlockedBf16 {
                 for (int k0 = 0; k0 < in; k0 += PREFILL_COLUMNS) {
                     int kc = Math.min(PREFILL_COLUMNS, in - k0);
                     for (int t = 0; t < chunked; t += TILE) {
-                        tile8(xb, t * in + k0 * TILE, w, s + k0 * 64L, kc, y, ((long) t * out + (long) b * ROWS) * 4, out * 4L, Math.min(TILE, chunked - t), k0 > 0);
+                        long yo = ((long) t * out + (long) b * ROWS) * 4;
+                        tile8(xb, t * in + k0 * TILE, w, s + k0 * 64L, kc, y, yo, out * 4L, Math.min(TILE, chunked - t), k0 > 0);
                     }
                 }
                 if (chunked < rows) tile(xb, rows, chunked, in, w, s, y, out, b);
             }
             return;
         }
-        // each block meets every tile of x in turn while it is in L1/L2 (x in L1 and the blocks from L2, tile by
-        // tile, measured 1.3× slower at 128 rows)
+        // up to 8 rows: one tile per block
         for (int b = b0; b < b1; b++) {
             for (int t = 0; t < rows; t += TILE) tile(xb, rows, t, in, w, b * blockBytes, y, out, b);
         }
     }
 
     /**
-     * Columns of a block that the tiles of a call of more than 8 rows take at a time: 32 KiB of the block and 16 KiB of each tile's x,
-     * which L1 holds (48 KiB per core on the Intel hosts) while all the tiles read them. Whole rows of the block
-     * (64-192 KiB at the 0.6B shape) came from L2 for every tile. Measured on the nineteenth session's Intel host
-     * (0.6B BF16, 128-token prefill, in one process alternated per round with whole rows): 1.084 [0.981-1.162]
-     * (faster in 15 of 16 rounds), 1.050 and 1.059 (12 of 12, 11 of 12); 256 columns 1.048, 1024 1.039, and
-     * whole rows against whole rows 1.014 (7 of 12). `imagine bench`, alternated with the build before: prefill
-     * 243.7, 244.3, 259.2 tok/s against 229.5, 252.7, 223.4. At 16 rows (the block from DRAM for the first tile,
-     * from L1 for the second; one thread, 8 alternated rounds): 1.035 (7 of 8) at 1024 columns, 1.021 (7 of 8) at
-     * 3072; at 12 rows 1.002. Not measured on Zen 4, whose L1 is 32 KiB. Even, so that a chunk's two halves are
-     * whole columns.
+     * Columns of a block that the tiles of a call of more than 8 rows take at a time: 32 KiB of the block and 16 KiB of
+     * each tile's x, which L1 holds (48 KiB per core on the Intel hosts) while all the tiles read them. Whole rows of
+     * the block (64-192 KiB at the 0.6B shape) came from L2 for every tile. Measured on the nineteenth session's Intel
+     * host (0.6B BF16, 128-token prefill, in one process alternated per round with whole rows): 1.084 [0.981-1.162]
+     * (faster in 15 of 16 rounds), 1.050 and 1.059 (12 of 12, 11 of 12); 256 columns 1.048, 1024 1.039, and whole rows
+     * against whole rows 1.014 (7 of 12). `imagine bench`, alternated with the build before: prefill 243.7, 244.3,
+     * 259.2 tok/s against 229.5, 252.7, 223.4. At 16 rows (the block from DRAM for the first tile, from L1 for the
+     * second; one thread, 8 alternated rounds): 1.035 (7 of 8) at 1024 columns, 1.021 (7 of 8) at 3072; at 12 rows
+     * 1.002. Not measured on Zen 4, whose L1 is 32 KiB. Even, so that a chunk's two halves are whole columns.
      */
     static final int PREFILL_COLUMNS = 512;
 
     /**
-     * The tile of rows from t (1-8 of them) × the whole block b (at byte s of w) → y: a batch of up to 8 rows, or the
-     * last 1-4 rows of a larger call. The tiles slice w themselves: a slice made here and passed down escaped into
+     * The tile of rows from t (1-8 of them) × the whole block b (at byte s of w) → y: a batch of up to 8 rows, or
+     * the last 1-4 rows of a larger call. The tiles slice w themselves: a slice made here and passed down escaped into
      * them, one allocation per block and tile (1.4 % of the samples of a ×8 decode).
      */
     private static void tile(float[] xb, int rows, int t, int in, MemorySegment w, long s, MemorySegment y, int out, int b) {
