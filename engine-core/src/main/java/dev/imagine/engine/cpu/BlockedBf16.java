@@ -31,8 +31,8 @@ import static jdk.incubator.vector.VectorOperators.LSHL;
  * them; measured on one thread with the weights in L2 (256 × 1024, 8 rows): 85-107 → 135-151 GFLOP/s (the FMA
  * loop 160-172 in the same process). A block is one sequential stream; the tiles read its two column halves at
  * once, two streams in two pages, as the row-major kernels do (one stream: 43-53 GFLOP/s from DRAM, two: 62-63).
- * The same tile over every 8 rows of a prefill reads each block in chunks of {@link #PREFILL_COLUMNS}
- * columns, from L1 for every tile after the first, so prefill needs no converted copy of the weights either.
+ * The same tile over every 8 rows of a prefill reads each block from L2 once per token tile, so prefill needs no
+ * converted copy of the weights either.
  *
  * <p>Only made where the vector is 512 bits ({@link #supported}); the layout itself does not depend on the width,
  * and {@link #multiply} has a scalar path for other widths (tests and the odd caller).
@@ -218,8 +218,7 @@ public final class BlockedBf16 {
 
     /**
      * Several rows (batched decode and prefill): xb from {@link #interleave} · blocks [b0, b1) → y[t, 32b..32b+32)
-     * for t < rows. Each block meets every tile of 8 rows in turn, in chunks of {@link #PREFILL_COLUMNS} columns
-     * that the tiles after the first read from L1.
+     * for t < rows. Each block meets every tile of 8 rows in turn, so after the first tile it comes from L2.
      */
     static void multiply(float[] xb, int rows, MemorySegment w, int in, int out, int b0, int b1, MemorySegment y) {
         if (!supported()) {
@@ -227,74 +226,36 @@ public final class BlockedBf16 {
             return;
         }
         long blockBytes = in * 64L;
-        if (rows > TILE) {
-            // two tiles or more (a prefill; batched decode of 9-16 rows): the block in chunks of columns, each chunk
-            // met by every tile of x in turn; the tiles add into y after the first chunk. A last tile of 1-4 rows
-            // takes the whole block in tile4.
-            int tail = rows % TILE, chunked = tail > 0 && tail <= 4 ? rows - tail : rows;
-            for (int b = b0; b < b1; b++) {
-                long s = b * blockBytes;
-                for (int k0 = 0; k0 < in; k0 += PREFILL_COLUMNS) {
-                    int kc = Math.min(PREFILL_COLUMNS, in - k0);
-                    for (int t = 0; t < chunked; t += TILE) {
-                        long yo = ((long) t * out + (long) b * ROWS) * 4;
-                        tile8(xb, t * in + k0 * TILE, w, s + k0 * 64L, kc, y, yo, out * 4L, Math.min(TILE, chunked - t), k0 > 0);
-                    }
-                }
-                if (chunked < rows) tile(xb, rows, chunked, in, w, s, y, out, b);
-            }
-            return;
-        }
-        // up to 8 rows: one tile per block
+        // each block meets every tile of x in turn while it is in L1/L2 (x in L1 and the blocks from L2, tile by
+        // tile, measured 1.3× slower at 128 rows)
         for (int b = b0; b < b1; b++) {
             for (int t = 0; t < rows; t += TILE) tile(xb, rows, t, in, w, b * blockBytes, y, out, b);
         }
     }
 
     /**
-     * Columns of a block that the tiles of a call of more than 8 rows take at a time: 32 KiB of the block and 16 KiB of
-     * each tile's x, which L1 holds (48 KiB per core on the Intel hosts) while all the tiles read them. Whole rows of
-     * the block (64-192 KiB at the 0.6B shape) came from L2 for every tile. Measured on the nineteenth session's Intel
-     * host (0.6B BF16, 128-token prefill, in one process alternated per round with whole rows): 1.084 [0.981-1.162]
-     * (faster in 15 of 16 rounds), 1.050 and 1.059 (12 of 12, 11 of 12); 256 columns 1.048, 1024 1.039, and whole rows
-     * against whole rows 1.014 (7 of 12). `imagine bench`, alternated with the build before: prefill 243.7, 244.3,
-     * 259.2 tok/s against 229.5, 252.7, 223.4. At 16 rows (the block from DRAM for the first tile, from L1 for the
-     * second; one thread, 8 alternated rounds): 1.035 (7 of 8) at 1024 columns, 1.021 (7 of 8) at 3072; at 12 rows
-     * 1.002. Not measured on Zen 4, whose L1 is 32 KiB. Even, so that a chunk's two halves are whole columns.
-     */
-    static final int PREFILL_COLUMNS = 512;
-
-    /**
-     * The tile of rows from t (1-8 of them) × the whole block b (at byte s of w) → y: a batch of up to 8 rows, or
-     * the last 1-4 rows of a larger call. The tiles slice w themselves: a slice made here and passed down escaped into
-     * them, one allocation per block and tile (1.4 % of the samples of a ×8 decode).
+     * The tile of rows from t × block b (at byte s of w) → y. The tiles slice w themselves: a slice made here and
+     * passed down escaped into them, one allocation per block and tile (1.4 % of the samples of a ×8 decode).
      */
     private static void tile(float[] xb, int rows, int t, int in, MemorySegment w, long s, MemorySegment y, int out, int b) {
         int m = Math.min(TILE, rows - t);
         long yo = ((long) t * out + (long) b * ROWS) * 4, ys = out * 4L;
         if (m <= 4) tile4(xb, t * in, in, w, s, y, yo, ys, m);
-        // batched decode: one tile, the block from DRAM, read as four streams
-        else tile8Quarters(xb, t * in, in, w, s, y, yo, ys, m);
+        // batched decode (one tile, the block from DRAM) reads four streams; a prefill's later tiles find the block in L2
+        else if (rows <= TILE) tile8Quarters(xb, t * in, in, w, s, y, yo, ys, m);
+        else tile8(xb, t * in, in, w, s, y, yo, ys, m);
     }
 
     /**
-     * Up to 8 rows of one tile (from xb[xk]: x at the first of the columns) × kc columns of a block, from byte s of
-     * w → m rows of y from byte yo, rows ys bytes apart, added to what y holds if add is set. The columns' two halves
-     * are read side by side into the same 16 accumulators (kc is even).
+     * Up to 8 rows of one tile (from xb[xk]) × the block at byte s of w → m rows of y from byte yo, rows ys bytes
+     * apart. The two column halves are read side by side into the same 16 accumulators.
      */
-    private static void tile8(float[] xb, int xk, MemorySegment w, long s, int kc, MemorySegment y, long yo, long ys, int m, boolean add) {
-        long half = kc * 32L;
+    private static void tile8(float[] xb, int xk, int in, MemorySegment w, long s, MemorySegment y, long yo, long ys, int m) {
+        long half = in * 32L;
         MemorySegment p = w.asSlice(s, half), q = w.asSlice(s + half, half);
-        int xq = xk + kc / 2 * TILE;
-        FloatVector z = FloatVector.zero(F);
-        FloatVector a0 = add ? FloatVector.fromMemorySegment(F, y, yo, ORDER) : z, b0 = add ? FloatVector.fromMemorySegment(F, y, yo + 64, ORDER) : z;
-        FloatVector a1 = add && m > 1 ? FloatVector.fromMemorySegment(F, y, yo + ys, ORDER) : z, b1 = add && m > 1 ? FloatVector.fromMemorySegment(F, y, yo + ys + 64, ORDER) : z;
-        FloatVector a2 = add && m > 2 ? FloatVector.fromMemorySegment(F, y, yo + 2 * ys, ORDER) : z, b2 = add && m > 2 ? FloatVector.fromMemorySegment(F, y, yo + 2 * ys + 64, ORDER) : z;
-        FloatVector a3 = add && m > 3 ? FloatVector.fromMemorySegment(F, y, yo + 3 * ys, ORDER) : z, b3 = add && m > 3 ? FloatVector.fromMemorySegment(F, y, yo + 3 * ys + 64, ORDER) : z;
-        FloatVector a4 = add && m > 4 ? FloatVector.fromMemorySegment(F, y, yo + 4 * ys, ORDER) : z, b4 = add && m > 4 ? FloatVector.fromMemorySegment(F, y, yo + 4 * ys + 64, ORDER) : z;
-        FloatVector a5 = add && m > 5 ? FloatVector.fromMemorySegment(F, y, yo + 5 * ys, ORDER) : z, b5 = add && m > 5 ? FloatVector.fromMemorySegment(F, y, yo + 5 * ys + 64, ORDER) : z;
-        FloatVector a6 = add && m > 6 ? FloatVector.fromMemorySegment(F, y, yo + 6 * ys, ORDER) : z, b6 = add && m > 6 ? FloatVector.fromMemorySegment(F, y, yo + 6 * ys + 64, ORDER) : z;
-        FloatVector a7 = add && m > 7 ? FloatVector.fromMemorySegment(F, y, yo + 7 * ys, ORDER) : z, b7 = add && m > 7 ? FloatVector.fromMemorySegment(F, y, yo + 7 * ys + 64, ORDER) : z;
+        int xq = xk + in / 2 * TILE;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
         // a_i: row i of the tile · block rows 0-15, b_i: · block rows 16-31
         for (long k = 0; k < half; k += 64, xk += TILE, xq += TILE) {
             IntVector u = IntVector.fromMemorySegment(I, p, k, ByteOrder.LITTLE_ENDIAN);

@@ -39,8 +39,7 @@ class MatmulTest {
      * The blocked BF16 layout on every path: one row (runs of four blocks side by side, their streams staggered and
      * wrapping, at 4 blocks of 24 columns and 10 of 1056; the 1-3 blocks left over in four column quarters), a batch
      * of 5-8 rows (the tile over four column quarters), tiles of 8 (two halves) and of up to 4 rows with partial last
-     * tiles, more than 8 rows (the block in chunks of 512 columns, at 1056 columns two chunks and one
-     * of 32, with a last tile of 1, 4, 5 or 8 rows), and chunks of blocks split across threads.
+     * tiles (prefill row counts with a last tile of 1, 4, 5 or 8 rows), and chunks of blocks split across threads.
      */
     @Test
     void blockedBf16EveryRowCountMatches() {
